@@ -1,0 +1,55 @@
+// Argument parsing on node:util's parseArgs, with the errors turned into UsageError (exit 2).
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "./command.js";
+
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  options: T,
+  positionals: { min: number; max: number; names: string },
+) {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const count = parsed.positionals.length;
+  if (count < positionals.min || count > positionals.max) {
+    throw new UsageError(`expected ${positionals.names}, got ${count} argument(s)`);
+  }
+  return parsed;
+}
+
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** "262144", "256KiB", "1MiB", "4m" → bytes. Binary units throughout, as mktorrent and libtorrent mean them. */
+export function parseByteSize(text: string, what: string): number {
+  const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new UsageError(`${what}: "${text}" is not a size (try 262144, 256KiB or 1MiB)`);
+  return Number(match[1]) * unit;
+}
+
+/** 1536 → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return i === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[i]}`;
+}

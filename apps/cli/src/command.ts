@@ -1,0 +1,16 @@
+// The shape every `seedpress` sub-command shares, so index.ts can list and dispatch them.
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Returns the process exit code: 0 ok, 1 a failed check, 2 bad usage or input. */
+  run(argv: string[]): Promise<number>;
+}
+
+/** A usage or input error: printed as one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
