@@ -1,1 +1,24 @@
-export {};
+// @seedpress/site: swap download links in a built static site for web-seeded .torrent links.
+export { SiteError, type SiteErrorCode } from "./errors.js";
+export {
+  DEFAULT_CACHE_FILE,
+  DEFAULT_DIRECT_ATTRIBUTE,
+  DEFAULT_DIRECT_LABEL,
+  DEFAULT_INCLUDE,
+  DEFAULT_MAGNET_LABEL,
+  DEFAULT_MANIFEST,
+  DEFAULT_MIN_SIZE,
+  DEFAULT_PAGES,
+  type SiteMode,
+  type SiteOptions,
+  type SiteProgress,
+} from "./options.js";
+export {
+  formatSummary,
+  type SiteFileResult,
+  type SiteLinkResult,
+  type SiteResult,
+  type SiteSummary,
+  type SiteWarning,
+  torrentifySite,
+} from "./site.js";
