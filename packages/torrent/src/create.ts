@@ -1,0 +1,131 @@
+// createTorrent: walk → piece length → hash (v1 pieces, v2 merkle roots, or both in one read) → info → bencode.
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { type BInput, encode } from "./bencode.js";
+import { TorrentError } from "./errors.js";
+import { hashPerFile, hashV1Pieces } from "./hash-engine.js";
+import { fileRootAndLayer, fileTree, type LayoutFile, withPadFiles } from "./info-dict.js";
+import { parseTorrent } from "./parse.js";
+import type { HashSource } from "./piece-hasher.js";
+import { resolvePieceLength } from "./piece-length.js";
+import { checkPathSegment } from "./safe-path.js";
+import type { CreatedTorrent, CreateTorrentOptions } from "./types.js";
+import { VERSION } from "./version.js";
+import { walk } from "./walk.js";
+
+/** libtorrent refuses to load a .torrent bigger than this by default. */
+const LIBTORRENT_LOAD_LIMIT = 10 * 1000 * 1000;
+
+function trackerTiers(announce: CreateTorrentOptions["announce"]): string[][] {
+  if (!announce) return [];
+  const tiers = announce.map((entry) => (Array.isArray(entry) ? entry : [entry])).filter((tier) => tier.length > 0);
+  for (const url of tiers.flat()) {
+    if (!/^(https?|udp|wss?):\/\/[^\s/]+/i.test(url)) {
+      throw new TorrentError("ERR_TORRENT_OPTION", `announce URL "${url}" is not an http(s), udp or ws(s) URL`);
+    }
+  }
+  return tiers;
+}
+
+function creationDate(option: CreateTorrentOptions["creationDate"]): number | undefined {
+  if (option === false) return undefined;
+  if (typeof option === "number") return option;
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== "") {
+    if (!/^\d+$/.test(epoch)) throw new TorrentError("ERR_TORRENT_OPTION", `SOURCE_DATE_EPOCH "${epoch}" is not a number of seconds`);
+    return Number(epoch);
+  }
+  return Math.floor(Date.now() / 1000);
+}
+
+export async function createTorrent(input: string, options: CreateTorrentOptions = {}): Promise<CreatedTorrent> {
+  const version = options.version ?? "v1";
+  if (!["v1", "v2", "hybrid"].includes(version)) throw new TorrentError("ERR_TORRENT_OPTION", `version "${version}" is not v1, v2 or hybrid`);
+  const tiers = trackerTiers(options.announce);
+  const walked = await walk(input, options);
+  const name = options.name ?? path.basename(walked.root);
+  checkPathSegment(name, "name");
+  const single = walked.singleFile;
+  const totalLength = walked.files.reduce((sum, f) => sum + f.length, 0);
+  if (totalLength === 0) throw new TorrentError("ERR_TORRENT_EMPTY", `${input}: every file is empty, there is nothing to hash`);
+  const pieceLength = resolvePieceLength(options.pieceLength, totalLength);
+  const webSeeds = (options.webSeeds ?? []).map((url) => {
+    if (!/^https?:\/\/[^\s/]+/i.test(url)) throw new TorrentError("ERR_TORRENT_OPTION", `web seed "${url}" is not an http(s) URL`);
+    return single || url.endsWith("/") ? url : `${url}/`;
+  });
+
+  const real: (LayoutFile & { absolutePath: string; mtimeMs: number })[] = walked.files.map((f) => ({
+    ...f,
+    pathSegments: single ? [name] : f.pathSegments,
+    padding: false,
+  }));
+  const engine = { threads: options.threads, signal: options.signal, onProgress: options.onProgress };
+  const info: Record<string, BInput | undefined> = { name, "piece length": pieceLength };
+  const pieceLayers = new Map<Uint8Array, BInput>();
+
+  if (version === "v1") {
+    const sources: HashSource[] = real.map((f) => ({ path: f.absolutePath, length: f.length }));
+    info.pieces = await hashV1Pieces(sources, pieceLength, engine);
+    if (single) info.length = totalLength;
+    else info.files = real.map((f) => ({ length: f.length, path: f.pathSegments }));
+  } else {
+    const layout = version === "hybrid" ? withPadFiles(real, pieceLength, options.tailPad !== false, single) : real;
+    const sources: HashSource[] = layout.map((f) => ({
+      path: f.padding ? null : (f as (typeof real)[number]).absolutePath,
+      length: f.length,
+    }));
+    const lastReal = layout.length - 1 - [...layout].reverse().findIndex((f) => !f.padding && f.length > 0);
+    // The last real file's last v1 piece stays short unless a pad file follows it.
+    const shortLast = layout[lastReal + 1]?.padding ? -1 : lastReal;
+    const hashes = await hashPerFile(sources, pieceLength, { roots: true, sha1: version === "hybrid", shortLastFile: shortLast }, engine);
+    const treeFiles = layout.flatMap((f, i) => {
+      if (f.padding) return [];
+      if (f.length === 0) return [{ pathSegments: f.pathSegments, length: 0 }];
+      const { root, layer } = fileRootAndLayer(hashes.roots[i]!, f.length, pieceLength);
+      if (layer) pieceLayers.set(root, layer);
+      return [{ pathSegments: f.pathSegments, length: f.length, piecesRoot: root }];
+    });
+    info["file tree"] = fileTree(treeFiles);
+    info["meta version"] = 2;
+    if (version === "hybrid") {
+      info.pieces = Buffer.concat(layout.flatMap((_, i) => (hashes.sha1[i] ? [hashes.sha1[i]!] : [])));
+      if (single) info.length = totalLength;
+      else {
+        info.files = layout.map((f) =>
+          f.padding ? { attr: "p", length: f.length, path: f.pathSegments } : { length: f.length, path: f.pathSegments },
+        );
+      }
+    }
+  }
+  if (options.private) info.private = 1;
+  if (options.source) info.source = options.source;
+
+  // A file that changed while we read it would make a torrent that no one can complete.
+  for (const file of real) {
+    const now = await stat(file.absolutePath).catch(() => undefined);
+    if (!now || now.size !== file.length || now.mtimeMs !== file.mtimeMs) {
+      throw new TorrentError("ERR_TORRENT_FILE_CHANGED", `${file.absolutePath} changed while it was being hashed`);
+    }
+  }
+
+  const date = creationDate(options.creationDate);
+  const createdBy = options.createdBy === false ? undefined : (options.createdBy ?? `seedpress/${VERSION}`);
+  const root: Record<string, BInput | undefined> = {
+    announce: tiers[0]?.[0],
+    "announce-list": tiers.flat().length > 1 ? tiers : undefined,
+    comment: options.comment,
+    "created by": createdBy,
+    "creation date": date,
+    info,
+    "piece layers": pieceLayers.size > 0 ? pieceLayers : undefined,
+    "url-list": webSeeds.length > 0 ? webSeeds : undefined,
+  };
+  const torrent = encode(root);
+  const warnings: string[] = [];
+  if (torrent.length > LIBTORRENT_LOAD_LIMIT) {
+    warnings.push(
+      `the .torrent is ${torrent.length} bytes, over libtorrent's default 10 MB load limit: use a larger piece length`,
+    );
+  }
+  return { ...parseTorrent(torrent), torrent, warnings };
+}

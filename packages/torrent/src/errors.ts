@@ -1,0 +1,25 @@
+// The one error class of @seedpress/torrent: a stable `code` for programs, a message naming the culprit for people.
+
+export type TorrentErrorCode =
+  | "ERR_TORRENT_BENCODE"
+  | "ERR_TORRENT_INVALID"
+  | "ERR_TORRENT_PATH_UNSAFE"
+  | "ERR_TORRENT_PATH_NOT_FOUND"
+  | "ERR_TORRENT_PATH_UNREADABLE"
+  | "ERR_TORRENT_EMPTY"
+  | "ERR_TORRENT_PIECE_LENGTH"
+  | "ERR_TORRENT_FILE_CHANGED"
+  | "ERR_TORRENT_WRITE"
+  | "ERR_TORRENT_OPTION"
+  | "ERR_TORRENT_MAGNET"
+  | "ERR_TORRENT_ABORTED";
+
+export class TorrentError extends Error {
+  readonly code: TorrentErrorCode;
+
+  constructor(code: TorrentErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "TorrentError";
+    this.code = code;
+  }
+}

@@ -1,0 +1,174 @@
+// Splits hashing into jobs of ~16 MiB and runs them on a pool of worker threads (one per core by
+// default), at most two jobs in flight per worker so memory stays flat whatever the input size.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { TorrentError } from "./errors.js";
+import { runJob, type WorkerInit, type WorkerJob, type WorkerReply } from "./hash-job.js";
+import { type FilePiecesTask, type HashSource, PieceHasher } from "./piece-hasher.js";
+import type { HashProgress } from "./types.js";
+
+export interface EngineOptions {
+  threads?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: HashProgress) => void;
+}
+
+const JOB_BYTES = 16 * 1024 * 1024;
+/** Below this, worker start-up costs more than hashing in this thread. */
+const IN_THREAD_BYTES = 4 * 1024 * 1024;
+
+type JobBody = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, "id"> : never) : never;
+
+function workerUrl(): URL {
+  // From dist/ the worker sits beside this module; when tests run the TypeScript sources, use the build.
+  return import.meta.url.endsWith(".ts")
+    ? new URL("../dist/hash-worker.js", import.meta.url)
+    : new URL("./hash-worker.js", import.meta.url);
+}
+
+function toError(reply: Extract<WorkerReply, { ok: false }>): TorrentError {
+  if (reply.changed) return new TorrentError("ERR_TORRENT_FILE_CHANGED", reply.message);
+  if (reply.code === "ENOENT") return new TorrentError("ERR_TORRENT_FILE_CHANGED", `a file vanished while hashing: ${reply.message}`);
+  return new TorrentError("ERR_TORRENT_PATH_UNREADABLE", `cannot read while hashing: ${reply.message}`);
+}
+
+/** Runs the jobs and hands each reply to `onReply` in completion order. */
+async function runJobs(
+  init: WorkerInit,
+  jobs: JobBody[],
+  onReply: (index: number, reply: Extract<WorkerReply, { ok: true }>) => void,
+  options: EngineOptions,
+): Promise<void> {
+  const total = init.files.reduce((sum, f) => sum + (f.path === null ? 0 : f.length), 0);
+  let done = 0;
+  const progress = (bytes: number) => {
+    done += bytes;
+    options.onProgress?.({ bytesDone: Math.min(done, total), bytesTotal: total });
+  };
+  options.signal?.throwIfAborted?.();
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), jobs.length));
+
+  if (total < IN_THREAD_BYTES || jobs.length === 0) {
+    const hasher = new PieceHasher(init.files, init.pieceLength);
+    for (let i = 0; i < jobs.length; i++) {
+      if (options.signal?.aborted) throw new TorrentError("ERR_TORRENT_ABORTED", "hashing was cancelled");
+      const reply = runJob(hasher, init, { ...jobs[i]!, id: i } as WorkerJob);
+      if (!reply.ok) throw toError(reply);
+      onReply(i, reply);
+      progress(reply.bytes);
+    }
+    return;
+  }
+
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let finished = 0;
+      let failed = false;
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(error);
+      };
+      const onAbort = () => fail(new TorrentError("ERR_TORRENT_ABORTED", "hashing was cancelled"));
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const feed = (worker: Worker) => {
+        if (failed || next >= jobs.length) return;
+        const id = next++;
+        worker.postMessage({ ...jobs[id]!, id });
+      };
+      for (let t = 0; t < threads; t++) {
+        const worker = new Worker(workerUrl(), { workerData: init });
+        workers.push(worker);
+        worker.on("message", (reply: WorkerReply) => {
+          if (failed) return;
+          if (!reply.ok) return fail(toError(reply));
+          onReply(reply.id, reply);
+          progress(reply.bytes);
+          finished++;
+          if (finished === jobs.length) {
+            options.signal?.removeEventListener("abort", onAbort);
+            resolve();
+          } else feed(worker);
+        });
+        worker.on("error", (error) => fail(error));
+        worker.on("exit", (code) => {
+          if (finished < jobs.length) fail(new Error(`hash worker exited early with code ${code}`));
+        });
+        feed(worker);
+        feed(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** v1: SHA-1 of every piece of the concatenated sources. */
+export async function hashV1Pieces(files: HashSource[], pieceLength: number, options: EngineOptions): Promise<Uint8Array> {
+  const totalLength = files.reduce((sum, f) => sum + f.length, 0);
+  const pieceCount = Math.ceil(totalLength / pieceLength);
+  const perJob = Math.max(1, Math.floor(JOB_BYTES / pieceLength));
+  const jobs: JobBody[] = [];
+  for (let first = 0; first < pieceCount; first += perJob) {
+    jobs.push({ kind: "v1", first, count: Math.min(perJob, pieceCount - first) });
+  }
+  const pieces = new Uint8Array(pieceCount * 20);
+  await runJobs({ files, pieceLength, totalLength }, jobs, (index, reply) => {
+    pieces.set(reply.sha1!, (jobs[index] as { first: number }).first * 20);
+  }, options);
+  return pieces;
+}
+
+export interface PerFileHashes {
+  /** Per source index: the merkle root of each piece (32 bytes each), when roots were asked for. */
+  roots: (Uint8Array | undefined)[];
+  /** Per source index: SHA-1 of each zero-padded piece (20 bytes each), when sha1 was asked for. */
+  sha1: (Uint8Array | undefined)[];
+}
+
+/**
+ * v2 / hybrid: each non-empty, non-pad source hashed on its own piece grid, in one read.
+ * `shortLastFile` is the index whose last piece is not zero-padded for SHA-1 (-1 for none).
+ */
+export async function hashPerFile(
+  files: HashSource[],
+  pieceLength: number,
+  want: { roots: boolean; sha1: boolean; shortLastFile: number },
+  options: EngineOptions,
+): Promise<PerFileHashes> {
+  const jobs: JobBody[] = [];
+  let batch: FilePiecesTask[] = [];
+  let batchBytes = 0;
+  const flush = () => {
+    if (batch.length) jobs.push({ kind: "files", tasks: batch, roots: want.roots, sha1: want.sha1, shortLastFile: want.shortLastFile });
+    batch = [];
+    batchBytes = 0;
+  };
+  const perJob = Math.max(1, Math.floor(JOB_BYTES / pieceLength));
+  const result: PerFileHashes = { roots: [], sha1: [] };
+  files.forEach((file, fileIndex) => {
+    if (file.path === null || file.length === 0) return;
+    const pieceCount = Math.ceil(file.length / pieceLength);
+    if (want.roots) result.roots[fileIndex] = new Uint8Array(pieceCount * 32);
+    if (want.sha1) result.sha1[fileIndex] = new Uint8Array(pieceCount * 20);
+    for (let first = 0; first < pieceCount; first += perJob) {
+      const count = Math.min(perJob, pieceCount - first);
+      batch.push({ fileIndex, firstPiece: first, pieceCount: count });
+      batchBytes += Math.min(count * pieceLength, file.length - first * pieceLength);
+      if (batchBytes >= JOB_BYTES) flush();
+    }
+  });
+  flush();
+  const totalLength = files.reduce((sum, f) => sum + f.length, 0);
+  await runJobs({ files, pieceLength, totalLength }, jobs, (index, reply) => {
+    let at = 0;
+    for (const task of (jobs[index] as { tasks: FilePiecesTask[] }).tasks) {
+      if (reply.roots) result.roots[task.fileIndex]!.set(reply.roots.subarray(at * 32, (at + task.pieceCount) * 32), task.firstPiece * 32);
+      if (reply.sha1) result.sha1[task.fileIndex]!.set(reply.sha1.subarray(at * 20, (at + task.pieceCount) * 20), task.firstPiece * 20);
+      at += task.pieceCount;
+    }
+  }, options);
+  return result;
+}
