@@ -1,0 +1,55 @@
+// Content-Type by file extension: the few types a publisher serves; anything else is a byte stream.
+
+const TYPES: Record<string, string> = {
+  torrent: "application/x-bittorrent",
+  pdf: "application/pdf",
+  epub: "application/epub+zip",
+  zip: "application/zip",
+  gz: "application/gzip",
+  tgz: "application/gzip",
+  xz: "application/x-xz",
+  zst: "application/zstd",
+  bz2: "application/x-bzip2",
+  "7z": "application/x-7z-compressed",
+  tar: "application/x-tar",
+  iso: "application/x-iso9660-image",
+  img: "application/octet-stream",
+  json: "application/json",
+  txt: "text/plain; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+  html: "text/html; charset=utf-8",
+  htm: "text/html; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  mjs: "text/javascript; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  mp3: "audio/mpeg",
+  flac: "audio/flac",
+  ogg: "audio/ogg",
+  opus: "audio/opus",
+  wav: "audio/wav",
+  mp4: "video/mp4",
+  m4v: "video/mp4",
+  webm: "video/webm",
+  mkv: "video/x-matroska",
+  mov: "video/quicktime",
+  deb: "application/vnd.debian.binary-package",
+  rpm: "application/x-rpm",
+  apk: "application/vnd.android.package-archive",
+  dmg: "application/x-apple-diskimage",
+  exe: "application/vnd.microsoft.portable-executable",
+  msi: "application/x-msi",
+  wasm: "application/wasm",
+};
+
+export function contentTypeFor(name: string): string {
+  const dot = name.lastIndexOf(".");
+  if (dot === -1) return "application/octet-stream";
+  return TYPES[name.slice(dot + 1).toLowerCase()] ?? "application/octet-stream";
+}
