@@ -31,7 +31,7 @@ function replaceValue(html: string, attr: SourceAttr, value: string): Edit {
   const eq = raw.indexOf("=");
   if (eq < 0) return { start: attr.start, end: attr.end, text: `${raw}="${escapeAttr(value, '"')}"` };
   let i = eq + 1;
-  while (i < raw.length && /\s/.test(raw[i]!)) i++;
+  while (i < raw.length && /\s/.test(raw.charAt(i))) i++;
   const q = raw[i] === "'" ? "'" : '"';
   return { start: attr.start, end: attr.end, text: `${raw.slice(0, i)}${q}${escapeAttr(value, q)}${q}` };
 }

@@ -112,7 +112,7 @@ async function mapLimit<T>(
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      await fn(items[i]!, i);
+      await fn(items[i] as T, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -185,7 +185,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
       const res = resolveHref(href, docBase, roots);
       if (res.kind === "external") continue;
       if (res.kind === "bad") {
-        const last = href.trim().split(/[?#]/)[0]!.split("/").pop() ?? "";
+        const last = (href.trim().split(/[?#]/)[0] ?? "").split("/").pop() ?? "";
         if (wanted(last))
           warn("ERR_SITE_BAD_HREF", `page ${rel}: link "${href}" ${res.reason}; left as it is`, rel, href);
         continue;
@@ -213,7 +213,8 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
   const sortedTargets = [...targets.values()].sort((a, b) => (a.url.href < b.url.href ? -1 : 1));
   for (const t of sortedTargets) {
     checkAbort(o.signal);
-    const first = t.refs[0]!;
+    const first = t.refs[0];
+    if (!first) continue;
     const where = `link "${first.href}" on page ${first.page}${t.refs.length > 1 ? ` (and ${t.refs.length - 1} more)` : ""}`;
     let size: number;
     let mtimeMs: number;
@@ -289,7 +290,8 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
             o.onProgress?.({ type: "hash", file: t.path, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
         });
         info = made.infoBuffer;
-        infoHash = made.infoHash!;
+        if (!made.infoHash) throw new Error("the torrent maker returned no v1 info hash");
+        infoHash = made.infoHash;
       } catch (error) {
         checkAbort(o.signal);
         warn(
@@ -348,8 +350,8 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
     fileResults.push(t.result);
   }
 
-  if (o.strict && warnings.length > 0) {
-    const w = warnings[0]!;
+  const w = warnings[0];
+  if (o.strict && w) {
     throw new SiteError(
       "ERR_SITE_STRICT",
       `${w.message}${warnings.length > 1 ? ` (and ${warnings.length - 1} more warnings)` : ""}; nothing was written`,

@@ -28,8 +28,9 @@ export interface TorrentWrapOptions {
 /** Bencodes a metainfo file; keys in the byte order BEP 3 requires. */
 export function wrapTorrent(o: TorrentWrapOptions): Uint8Array {
   const entries: [string, Uint8Array[]][] = [];
-  if (o.announce.length > 0) {
-    entries.push(["announce", str(o.announce[0]!)]);
+  const first = o.announce[0];
+  if (first !== undefined) {
+    entries.push(["announce", str(first)]);
     // One tracker per tier, as mktorrent and libtorrent write a flat list (BEP 12).
     if (o.announce.length > 1) entries.push(["announce-list", list(o.announce.map((a) => list([str(a)])))]);
   }
