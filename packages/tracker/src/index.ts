@@ -1,1 +1,31 @@
-export {};
+// @seedpress/tracker: an embeddable BitTorrent tracker (HTTP, UDP, WebSocket), allowlist by default.
+export { Allowlist, hexToKey, keyToHex } from "./allowlist.js";
+export { TrackerDb } from "./db.js";
+export { TrackerError, type TrackerErrorCode } from "./errors.js";
+export { compactAddress, createHttpHandler, type HttpHandlerOptions } from "./http.js";
+export type { RateLimitOptions } from "./rate-limit.js";
+export { trackerRouter } from "./router.js";
+export { type RunningTracker, type StartTrackerOptions, startTracker } from "./server.js";
+export { metricsText, statsHtml, type TrackerStats, trackerStats } from "./stats.js";
+export {
+  type AnnounceEvent,
+  MemoryStore,
+  type MemoryStoreOptions,
+  type PeerAnnounce,
+  type PeerList,
+  type StoreTotals,
+  type SwarmCounts,
+  type SwarmStore,
+} from "./store.js";
+export { type TorrentHashes, torrentHashes } from "./torrent-hashes.js";
+export {
+  type AnnounceInput,
+  type AnnounceOutput,
+  type Protocol,
+  type ScrapeEntry,
+  Tracker,
+  type TrackerMetrics,
+  type TrackerOptions,
+} from "./tracker.js";
+export { ConnectionIds, type UdpListenOptions, UdpTracker } from "./udp.js";
+export { type WsOptions, WsTracker } from "./ws.js";

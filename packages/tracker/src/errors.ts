@@ -1,0 +1,28 @@
+// The one error class of @seedpress/tracker: a stable `code` for programs, a message for people.
+export type TrackerErrorCode =
+  | "ERR_TRACKER_OPTION"
+  | "ERR_TRACKER_ALLOWLIST"
+  | "ERR_TRACKER_TORRENT"
+  | "ERR_TRACKER_LISTEN"
+  | "ERR_TRACKER_DB";
+
+export class TrackerError extends Error {
+  readonly code: TrackerErrorCode;
+  constructor(code: TrackerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "TrackerError";
+    this.code = code;
+  }
+}
+
+/**
+ * A request the tracker refuses. Never thrown to the caller: every protocol turns it into its own
+ * failure answer (bencoded `failure reason`, UDP error packet, JSON `failure reason`).
+ */
+export class RequestError extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,102 @@
+// startTracker: the tracker with its HTTP (+ WebSocket) and UDP listeners, in one call. Used by
+// `seedpress tracker` and by `seedpress serve` to run beside the web seed.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TrackerError } from "./errors.js";
+import { createHttpHandler } from "./http.js";
+import { Tracker, type TrackerOptions } from "./tracker.js";
+import { UdpTracker } from "./udp.js";
+import { type WsOptions, WsTracker } from "./ws.js";
+
+export interface StartTrackerOptions extends TrackerOptions {
+  /** Address to listen on. Default "127.0.0.1". */
+  host?: string;
+  /** HTTP port (0 = any free port), or false for no HTTP. Default 0. */
+  httpPort?: number | false;
+  /** UDP port (0 = any free port), or false for no UDP. Default 0. */
+  udpPort?: number | false;
+  /** Addresses for UDP sockets, one socket per address. Default [host]. */
+  udpHosts?: string[];
+  /** Serve the WebSocket (WebTorrent) tracker on the HTTP port. Default false. */
+  ws?: boolean | WsOptions;
+  /** Serve /stats, /stats.json and /metrics. Default true. */
+  stats?: boolean;
+}
+
+export interface RunningTracker {
+  tracker: Tracker;
+  /** `http://host:port/announce`, when HTTP is on. */
+  httpUrl?: string;
+  /** `udp://host:port`, when UDP is on. */
+  udpUrl?: string;
+  /** `ws://host:port`, when WebSocket is on. */
+  wsUrl?: string;
+  /** Every announce URL above, for a torrent's announce-list. */
+  announceUrls: string[];
+  httpServer?: Server;
+  udp?: UdpTracker;
+  ws?: WsTracker;
+  close(): Promise<void>;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+export async function startTracker(options: StartTrackerOptions = {}): Promise<RunningTracker> {
+  const host = options.host ?? "127.0.0.1";
+  const tracker = await new Tracker(options).ready();
+  const running: RunningTracker = { tracker, announceUrls: [], close: async () => undefined };
+  const closers: (() => Promise<void>)[] = [];
+  running.close = async () => {
+    for (const c of closers.reverse()) await c();
+    await tracker.close();
+  };
+  try {
+    if (options.httpPort !== false) {
+      const ws = options.ws ? new WsTracker(tracker, options.ws === true ? {} : options.ws) : undefined;
+      const handler = createHttpHandler(tracker, { stats: options.stats, wsPeers: () => ws?.peers ?? 0 });
+      const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler(req, res));
+      if (ws) server.on("upgrade", (req, socket, head) => ws.handleUpgrade(req, socket, head));
+      server.on("clientError", (_error, socket) => {
+        if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+        else socket.destroy();
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.httpPort || 0, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const port = (server.address() as AddressInfo).port;
+      running.httpServer = server;
+      running.httpUrl = `http://${hostForUrl(host)}:${port}/announce`;
+      running.announceUrls.push(running.httpUrl);
+      if (ws) {
+        running.ws = ws;
+        running.wsUrl = `ws://${hostForUrl(host)}:${port}`;
+        running.announceUrls.push(running.wsUrl);
+      }
+      closers.push(async () => {
+        await ws?.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      });
+    }
+    if (options.udpPort !== false) {
+      const udp = new UdpTracker(tracker);
+      closers.push(() => udp.close());
+      const bound = await udp.listen({ port: options.udpPort || 0, hosts: options.udpHosts ?? [host] });
+      running.udp = udp;
+      running.udpUrl = `udp://${hostForUrl(host)}:${bound[0]!.port}`;
+      running.announceUrls.push(running.udpUrl);
+    }
+  } catch (error) {
+    await running.close();
+    throw new TrackerError("ERR_TRACKER_LISTEN", `cannot listen on ${host}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return running;
+}

@@ -1,0 +1,268 @@
+// UDP tracker protocol (BEP 15) over udp4 and udp6, with BEP 41 options. Connection ids are a keyed
+// hash of the client address and a time slot (no state per client, cannot be guessed or reused from
+// another address); the slot's low bits ride in the id so a check costs one hash.
+import { createHash, type Hash, randomBytes } from "node:crypto";
+import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { RequestError } from "./errors.js";
+import { normalizeIp, writeIpv4, writeIpv6 } from "./ip.js";
+import type { AnnounceEvent } from "./store.js";
+import type { AnnounceOutput, Tracker } from "./tracker.js";
+
+const PROTOCOL_ID_HI = 0x417;
+const PROTOCOL_ID_LO = 0x27101980;
+/** A connection id is accepted in its own slot and the next: between 2.5 and 5 minutes. */
+export const SLOT_MS = 150_000;
+const MAX_SCRAPE = 74;
+
+export interface UdpListenOptions {
+  port?: number;
+  /** Addresses to bind; each binds a udp4 or udp6 socket by its family. Default ["127.0.0.1"]. */
+  hosts?: string[];
+}
+
+export class ConnectionIds {
+  private readonly key = randomBytes(32);
+  private cachedSlot = -1;
+  private cached: Hash[] = [];
+
+  constructor(private readonly clock: () => number) {}
+
+  private base(slot: number): Hash {
+    if (slot !== this.cachedSlot) {
+      // Keep the current and previous slot's prefix hashes; each id is a cheap copy + update.
+      this.cached = [slot, slot - 1].map((s) => {
+        const b = Buffer.allocUnsafe(4);
+        b.writeUInt32BE(s >>> 0, 0);
+        return createHash("sha256").update(this.key).update(b);
+      });
+      this.cachedSlot = slot;
+    }
+    return this.cached[0]!;
+  }
+
+  private hash(ip: string, slot: number): Buffer {
+    const current = Math.floor(this.clock() / SLOT_MS);
+    this.base(current);
+    const base = slot === current ? this.cached[0]! : this.cached[1]!;
+    const digest = base.copy().update(ip).digest();
+    digest[7] = (digest[7]! & 0xfc) | (slot & 3);
+    return digest;
+  }
+
+  /** A fresh id for `ip`, 8 bytes written at out[offset]. */
+  write(ip: string, out: Buffer, offset: number): void {
+    const slot = Math.floor(this.clock() / SLOT_MS);
+    this.hash(ip, slot).copy(out, offset, 0, 8);
+  }
+
+  /** Whether the 8 bytes at packet[offset] are an id this tracker gave `ip` in the last two slots. */
+  check(ip: string, packet: Buffer, offset: number): boolean {
+    const current = Math.floor(this.clock() / SLOT_MS);
+    const tag = packet[offset + 7]! & 3;
+    const slot = (current & 3) === tag ? current : ((current - 1) & 3) === tag ? current - 1 : -1;
+    if (slot < 0) return false;
+    const expected = this.hash(ip, slot);
+    return (
+      expected.readUInt32BE(0) === packet.readUInt32BE(offset) &&
+      expected.readUInt32BE(4) === packet.readUInt32BE(offset + 4)
+    );
+  }
+}
+
+export class UdpTracker {
+  readonly sockets: Socket[] = [];
+  readonly ids: ConnectionIds;
+
+  constructor(private readonly tracker: Tracker) {
+    this.ids = new ConnectionIds(tracker.clock);
+  }
+
+  async listen(options: UdpListenOptions = {}): Promise<{ address: string; port: number; family: string }[]> {
+    const hosts = options.hosts ?? ["127.0.0.1"];
+    let port = options.port ?? 0;
+    const bound: { address: string; port: number; family: string }[] = [];
+    for (const host of hosts) {
+      const type = host.includes(":") ? "udp6" : "udp4";
+      const socket = createSocket({ type, ipv6Only: type === "udp6", recvBufferSize: 4 << 20 });
+      await new Promise<void>((resolve, reject) => {
+        socket.once("error", reject);
+        socket.bind(port, host, () => {
+          socket.off("error", reject);
+          resolve();
+        });
+      });
+      socket.on("error", (e) => this.tracker.emit("warning", e));
+      const width = type === "udp6" ? 18 : 6;
+      socket.on("message", (msg, rinfo) => this.onMessage(socket, width, msg, rinfo));
+      const a = socket.address();
+      port = a.port; // bind every family to the same port when it was chosen by the OS
+      bound.push({ address: a.address, port: a.port, family: a.family });
+      this.sockets.push(socket);
+    }
+    return bound;
+  }
+
+  /** Handles one datagram; exposed for tests. Returns the reply (also sent), or undefined if dropped. */
+  onMessage(socket: Socket | undefined, width: 6 | 18, msg: Buffer, rinfo: RemoteInfo): Buffer | undefined {
+    const reply = this.handle(width, msg, rinfo);
+    if (reply instanceof Promise) {
+      reply.then((r) => socket?.send(r, rinfo.port, rinfo.address));
+      return undefined;
+    }
+    if (reply && socket) socket.send(reply, rinfo.port, rinfo.address);
+    return reply;
+  }
+
+  private handle(width: 6 | 18, msg: Buffer, rinfo: RemoteInfo): Buffer | Promise<Buffer> | undefined {
+    const tracker = this.tracker;
+    // Fewer than 16 bytes has no transaction id to answer with.
+    if (msg.length < 16) {
+      tracker.metrics.udpBadPackets++;
+      return undefined;
+    }
+    const action = msg.readUInt32BE(8);
+    const tx = msg.readUInt32BE(12);
+    const ip = normalizeIp(rinfo.address);
+    try {
+      tracker.admit(ip);
+      if (action === 0) {
+        if (msg.readUInt32BE(0) !== PROTOCOL_ID_HI || msg.readUInt32BE(4) !== PROTOCOL_ID_LO) {
+          throw new RequestError("bad protocol id in connect");
+        }
+        tracker.metrics.udpConnects++;
+        const out = Buffer.allocUnsafe(16);
+        out.writeUInt32BE(0, 0);
+        out.writeUInt32BE(tx, 4);
+        this.ids.write(ip, out, 8);
+        return out;
+      }
+      if (action !== 1 && action !== 2) throw new RequestError("unknown action");
+      if (!this.ids.check(ip, msg, 0)) throw new RequestError("invalid or expired connection id");
+      if (action === 1) {
+        const r = this.announce(width, msg, tx, ip);
+        return r instanceof Promise ? r.catch((e) => this.refuse(tx, e)) : r;
+      }
+      return this.scrape(msg, tx);
+    } catch (error) {
+      return this.refuse(tx, error);
+    }
+  }
+
+  private refuse(tx: number, error: unknown): Buffer {
+    const tracker = this.tracker;
+    const reason = error instanceof RequestError ? error.reason : "internal tracker error";
+    if (!(error instanceof RequestError)) tracker.emit("warning", error);
+    tracker.metrics.udpBadPackets++;
+    tracker.fail(reason);
+    return errorPacket(tx, reason);
+  }
+
+  private announce(width: 6 | 18, msg: Buffer, tx: number, ip: string): Buffer | Promise<Buffer> {
+    if (msg.length < 98) throw new RequestError("announce packet too short (needs 98 bytes)");
+    if (msg.length > 98) checkOptions(msg, 98);
+    const event = msg.readUInt32BE(80);
+    if (event > 3) throw new RequestError("invalid event");
+    const port = msg.readUInt16BE(96);
+    if (port === 0) throw new RequestError("invalid port (must be 1-65535)");
+    const addr = Buffer.allocUnsafe(width);
+    const ok = width === 6 ? writeIpv4(ip, addr, 0) : writeIpv6(ip, addr, 0);
+    if (!ok) throw new RequestError("cannot tell the client's address");
+    addr[width - 2] = port >> 8;
+    addr[width - 1] = port & 0xff;
+    // `left` is 64-bit; anything in the high word means "not zero", which is all a tracker needs.
+    const left = msg.readUInt32BE(64) !== 0 ? 1 : msg.readUInt32BE(68);
+    const numwant = msg.readInt32BE(92);
+    const r = this.tracker.announce(
+      {
+        infoHash: msg.toString("latin1", 16, 36),
+        peerId: msg.toString("latin1", 36, 56),
+        ip,
+        addr,
+        left,
+        event: event as AnnounceEvent,
+        numwant,
+      },
+      "udp",
+    );
+    // A shared (async) store answers later; the in-memory store answers now.
+    if (r instanceof Promise) return r.then((out) => announceReply(width, tx, out));
+    return announceReply(width, tx, r);
+  }
+
+  private scrape(msg: Buffer, tx: number): Buffer {
+    const count = Math.floor((msg.length - 16) / 20);
+    if (count === 0) throw new RequestError("scrape packet has no info hash");
+    if (count > MAX_SCRAPE) throw new RequestError(`too many info hashes (most ${MAX_SCRAPE})`);
+    const out = Buffer.alloc(8 + count * 12);
+    out.writeUInt32BE(2, 0);
+    out.writeUInt32BE(tx, 4);
+    const hashes: string[] = [];
+    for (let i = 0; i < count; i++) hashes.push(msg.toString("latin1", 16 + i * 20, 36 + i * 20));
+    const entries = this.tracker.scrapeSync(hashes, "udp") ?? [];
+    // Hashes not served keep zeros in their place: the answer is positional.
+    let e = 0;
+    for (let i = 0; i < count && e < entries.length; i++) {
+      const entry = entries[e]!;
+      if (entry.infoHash !== hashes[i]) continue;
+      out.writeUInt32BE(entry.complete, 8 + i * 12);
+      out.writeUInt32BE(entry.downloaded, 12 + i * 12);
+      out.writeUInt32BE(entry.incomplete, 16 + i * 12);
+      e++;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.sockets.length = 0;
+  }
+}
+
+/** BEP 41: 0 end, 1 no-op, 2 URL data (length byte + bytes). Returns the URL data; throws if malformed. */
+export function checkOptions(msg: Buffer, start: number): string {
+  let url = "";
+  let i = start;
+  while (i < msg.length) {
+    const type = msg[i]!;
+    if (type === 0) break;
+    if (type === 1) {
+      i++;
+      continue;
+    }
+    if (type === 2) {
+      const length = msg[i + 1];
+      if (length === undefined || i + 2 + length > msg.length)
+        throw new RequestError("malformed BEP 41 option");
+      url += msg.toString("latin1", i + 2, i + 2 + length);
+      i += 2 + length;
+      continue;
+    }
+    // Types above 2 carry a length byte too; BEP 41 says to skip the ones we do not know.
+    const length = msg[i + 1];
+    if (length === undefined || i + 2 + length > msg.length)
+      throw new RequestError("malformed BEP 41 option");
+    i += 2 + length;
+  }
+  return url;
+}
+
+function announceReply(width: 6 | 18, tx: number, r: AnnounceOutput): Buffer {
+  const peers = width === 6 ? r.peers4 : r.peers6;
+  const out = Buffer.allocUnsafe(20 + peers.length);
+  out.writeUInt32BE(1, 0);
+  out.writeUInt32BE(tx, 4);
+  out.writeUInt32BE(r.interval, 8);
+  out.writeUInt32BE(r.incomplete, 12);
+  out.writeUInt32BE(r.complete, 16);
+  out.set(peers, 20);
+  return out;
+}
+
+export function errorPacket(tx: number, message: string): Buffer {
+  const text = Buffer.from(message);
+  const out = Buffer.allocUnsafe(8 + text.length);
+  out.writeUInt32BE(3, 0);
+  out.writeUInt32BE(tx, 4);
+  text.copy(out, 8);
+  return out;
+}

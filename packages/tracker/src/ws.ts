@@ -1,0 +1,328 @@
+// The WebTorrent tracker protocol over WebSocket: browser peers announce with WebRTC offers, the tracker
+// hands each offer to a random peer of the swarm, and relays an answer back only when that exact offer
+// was forwarded by us to the answering peer, from the peer it names, within the offer's lifetime.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { RequestError } from "./errors.js";
+import { normalizeIp } from "./ip.js";
+import type { Tracker } from "./tracker.js";
+
+export interface WsOptions {
+  /** Seconds between announces asked of browser peers. Default 120. */
+  interval?: number;
+  /** How long a forwarded offer may be answered, in ms. Default 50000 (WebTorrent's own offer timeout). */
+  offerTtlMs?: number;
+  /** Most offers taken from one announce. Default 20. */
+  maxOffers?: number;
+  /** Largest message accepted, in bytes. Default 262144. */
+  maxPayload?: number;
+}
+
+interface Pending {
+  from: string;
+  swarm: string;
+  expires: number;
+}
+
+interface WsPeer {
+  socket: WebSocket;
+  ip: string;
+  peerId?: string;
+  swarms: Set<string>;
+  /** Offers forwarded to this peer, by offer_id. */
+  pending: Map<string, Pending>;
+  alive: boolean;
+}
+
+interface WsSwarm {
+  list: WsPeer[];
+  seeders: Set<WsPeer>;
+}
+
+const MAX_PENDING = 512;
+
+function isBinary20(v: unknown): v is string {
+  if (typeof v !== "string" || v.length !== 20) return false;
+  for (let i = 0; i < 20; i++) if (v.charCodeAt(i) > 255) return false;
+  return true;
+}
+
+function isSignal(v: unknown, type: "offer" | "answer"): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  const s = v as { type?: unknown; sdp?: unknown };
+  return s.type === type && typeof s.sdp === "string" && s.sdp.length < 65536;
+}
+
+export class WsTracker {
+  readonly wss: WebSocketServer;
+  private readonly swarms = new Map<string, WsSwarm>();
+  private readonly interval: number;
+  private readonly offerTtl: number;
+  private readonly maxOffers: number;
+  private readonly heartbeat: NodeJS.Timeout;
+  private peerCount = 0;
+
+  constructor(
+    private readonly tracker: Tracker,
+    options: WsOptions = {},
+  ) {
+    this.interval = options.interval ?? 120;
+    this.offerTtl = options.offerTtlMs ?? 50_000;
+    this.maxOffers = options.maxOffers ?? 20;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayload ?? 262_144,
+      perMessageDeflate: false,
+    });
+    // Sockets that stop answering pings are dropped, and their peers with them.
+    this.heartbeat = setInterval(() => {
+      for (const client of this.wss.clients) {
+        const peer = (client as WebSocket & { peer?: WsPeer }).peer;
+        if (peer && !peer.alive) {
+          client.terminate();
+          continue;
+        }
+        if (peer) peer.alive = false;
+        client.ping();
+      }
+    }, 30_000);
+    this.heartbeat.unref();
+  }
+
+  /** Peers connected over WebSocket across all swarms. */
+  get peers(): number {
+    return this.peerCount;
+  }
+
+  /** For an http.Server's 'upgrade' event. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+  }
+
+  private onConnection(socket: WebSocket, req: IncomingMessage): void {
+    const tracker = this.tracker;
+    const ip = tracker.clientIp(normalizeIp(req.socket.remoteAddress ?? ""), req.headers["x-forwarded-for"]);
+    const peer: WsPeer = { socket, ip, swarms: new Set(), pending: new Map(), alive: true };
+    (socket as WebSocket & { peer?: WsPeer }).peer = peer;
+    tracker.metrics.wsConnections++;
+    socket.on("pong", () => {
+      peer.alive = true;
+    });
+    socket.on("message", (data, isBinary) => this.onMessage(peer, data, isBinary));
+    socket.on("error", () => socket.terminate());
+    socket.on("close", () => {
+      tracker.metrics.wsConnections--;
+      for (const key of [...peer.swarms]) this.leave(peer, key);
+      peer.pending.clear();
+    });
+  }
+
+  private send(peer: WsPeer, message: object): void {
+    if (peer.socket.readyState === peer.socket.OPEN) peer.socket.send(JSON.stringify(message));
+  }
+
+  private onMessage(peer: WsPeer, data: RawData, isBinary: boolean): void {
+    let msg: Record<string, unknown>;
+    try {
+      if (isBinary) throw new RequestError("binary frames are not part of the protocol");
+      const parsed: unknown = JSON.parse(data.toString());
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        throw new RequestError("message must be a JSON object");
+      msg = parsed as Record<string, unknown>;
+    } catch (error) {
+      const reason = error instanceof RequestError ? error.reason : "invalid JSON";
+      this.tracker.fail(reason);
+      this.send(peer, { "failure reason": reason });
+      return;
+    }
+    try {
+      if (msg.action === "announce") this.announce(peer, msg);
+      else if (msg.action === "scrape") this.scrape(peer, msg);
+      else throw new RequestError("invalid action (must be announce or scrape)");
+    } catch (error) {
+      const reason = error instanceof RequestError ? error.reason : "internal tracker error";
+      if (!(error instanceof RequestError)) this.tracker.emit("warning", error);
+      this.tracker.fail(reason);
+      const reply: Record<string, unknown> = { "failure reason": reason };
+      if (typeof msg.action === "string") reply.action = msg.action;
+      if (isBinary20(msg.info_hash)) reply.info_hash = msg.info_hash;
+      this.send(peer, reply);
+    }
+  }
+
+  private announce(peer: WsPeer, msg: Record<string, unknown>): void {
+    const tracker = this.tracker;
+    if (!isBinary20(msg.info_hash)) throw new RequestError("invalid info_hash (must be 20 bytes)");
+    if (!isBinary20(msg.peer_id)) throw new RequestError("invalid peer_id (must be 20 bytes)");
+    if (peer.peerId !== undefined && peer.peerId !== msg.peer_id)
+      throw new RequestError("peer_id changed on this connection");
+    const infoHash = msg.info_hash;
+    if (msg.answer !== undefined) {
+      this.relayAnswer(peer, msg, infoHash);
+      return;
+    }
+    tracker.admit(peer.ip);
+    const key = tracker.resolve(infoHash);
+    peer.peerId = msg.peer_id;
+    const event = msg.event;
+    if (
+      event !== undefined &&
+      event !== "started" &&
+      event !== "completed" &&
+      event !== "stopped" &&
+      event !== "update"
+    ) {
+      throw new RequestError("invalid event (must be started, completed, stopped or update)");
+    }
+    let offers: { offer: unknown; offer_id: string }[] = [];
+    if (msg.offers !== undefined) {
+      if (!Array.isArray(msg.offers)) throw new RequestError("offers must be an array");
+      offers = msg.offers.slice(0, this.maxOffers).map((o: unknown) => {
+        const x = o as { offer?: unknown; offer_id?: unknown };
+        if (typeof o !== "object" || o === null || !isSignal(x.offer, "offer") || !isBinary20(x.offer_id)) {
+          throw new RequestError("invalid offer (needs offer {type, sdp} and a 20-byte offer_id)");
+        }
+        return { offer: x.offer, offer_id: x.offer_id };
+      });
+    }
+    tracker.metrics.announces.ws++;
+    if (event === "stopped") {
+      this.leave(peer, key);
+      this.send(peer, {
+        action: "announce",
+        interval: this.interval,
+        info_hash: infoHash,
+        complete: 0,
+        incomplete: 0,
+      });
+      return;
+    }
+    let swarm = this.swarms.get(key);
+    if (!swarm) {
+      swarm = { list: [], seeders: new Set() };
+      this.swarms.set(key, swarm);
+    }
+    if (!peer.swarms.has(key)) {
+      peer.swarms.add(key);
+      swarm.list.push(peer);
+      this.peerCount++;
+    }
+    if (msg.left === 0) swarm.seeders.add(peer);
+    else swarm.seeders.delete(peer);
+    if (event === "completed" && msg.left === 0) {
+      // Counted like any completed download; the store is bypassed because browser peers are not listed there.
+      tracker.metrics.completed++;
+    }
+    this.send(peer, {
+      action: "announce",
+      interval: this.interval,
+      info_hash: infoHash,
+      complete: swarm.seeders.size,
+      incomplete: swarm.list.length - swarm.seeders.size,
+    });
+    if (offers.length === 0) return;
+    const n = swarm.list.length;
+    const now = tracker.clock();
+    const start = Math.floor(Math.random() * n);
+    let sent = 0;
+    for (let i = 0; i < n && sent < offers.length; i++) {
+      const other = swarm.list[(start + i) % n]!;
+      if (other === peer) continue;
+      const offer = offers[sent++]!;
+      this.remember(other, offer.offer_id, { from: msg.peer_id, swarm: key, expires: now + this.offerTtl });
+      this.send(other, {
+        action: "announce",
+        offer: offer.offer,
+        offer_id: offer.offer_id,
+        peer_id: msg.peer_id,
+        info_hash: infoHash,
+      });
+      tracker.metrics.wsRelayedOffers++;
+    }
+  }
+
+  private remember(peer: WsPeer, offerId: string, p: Pending): void {
+    if (peer.pending.size >= MAX_PENDING) {
+      for (const [id, old] of peer.pending)
+        if (old.expires <= p.expires - this.offerTtl) peer.pending.delete(id);
+      // Still full: the oldest offers go first (a Map keeps insertion order).
+      while (peer.pending.size >= MAX_PENDING)
+        peer.pending.delete(peer.pending.keys().next().value as string);
+    }
+    peer.pending.set(offerId, p);
+  }
+
+  private relayAnswer(peer: WsPeer, msg: Record<string, unknown>, infoHash: string): void {
+    const tracker = this.tracker;
+    if (!isBinary20(msg.to_peer_id)) throw new RequestError("invalid to_peer_id (required with answer)");
+    if (!isBinary20(msg.offer_id)) throw new RequestError("invalid offer_id (required with answer)");
+    if (!isSignal(msg.answer, "answer")) throw new RequestError("invalid answer (needs {type: answer, sdp})");
+    const pending = peer.pending.get(msg.offer_id);
+    const key = tracker.allowlist.resolve(infoHash) ?? (tracker.open ? infoHash : undefined);
+    if (
+      pending === undefined ||
+      pending.from !== msg.to_peer_id ||
+      pending.swarm !== key ||
+      pending.expires < tracker.clock() ||
+      peer.peerId !== msg.peer_id
+    ) {
+      tracker.metrics.wsRejectedAnswers++;
+      throw new RequestError("answer does not match an offer this tracker forwarded to you");
+    }
+    peer.pending.delete(msg.offer_id);
+    const target = this.swarms.get(pending.swarm)?.list.find((p) => p.peerId === pending.from);
+    if (!target) throw new RequestError("the offering peer has left");
+    this.send(target, {
+      action: "announce",
+      answer: msg.answer,
+      offer_id: msg.offer_id,
+      peer_id: msg.peer_id,
+      info_hash: infoHash,
+    });
+    tracker.metrics.wsRelayedAnswers++;
+  }
+
+  private scrape(peer: WsPeer, msg: Record<string, unknown>): void {
+    const tracker = this.tracker;
+    tracker.admit(peer.ip);
+    const raw = msg.info_hash;
+    const list = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : undefined;
+    if (!list || list.length === 0) throw new RequestError("missing info_hash (full scrapes are not served)");
+    if (!list.every(isBinary20)) throw new RequestError("invalid info_hash (must be 20 bytes)");
+    const entries = tracker.scrapeSync(list as string[], "ws") ?? [];
+    const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {};
+    for (const e of entries) {
+      const key = tracker.allowlist.resolve(e.infoHash) ?? e.infoHash;
+      const ws = this.swarms.get(key);
+      const seeders = ws?.seeders.size ?? 0;
+      files[e.infoHash] = {
+        complete: e.complete + seeders,
+        incomplete: e.incomplete + (ws ? ws.list.length - seeders : 0),
+        downloaded: e.downloaded,
+      };
+    }
+    this.send(peer, { action: "scrape", files });
+  }
+
+  private leave(peer: WsPeer, key: string): void {
+    if (!peer.swarms.delete(key)) return;
+    const swarm = this.swarms.get(key);
+    if (!swarm) return;
+    const i = swarm.list.indexOf(peer);
+    if (i !== -1) {
+      swarm.list[i] = swarm.list[swarm.list.length - 1]!;
+      swarm.list.pop();
+      this.peerCount--;
+    }
+    swarm.seeders.delete(peer);
+    if (swarm.list.length === 0) this.swarms.delete(key);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
