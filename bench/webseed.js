@@ -5,7 +5,16 @@
 // Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_FILE_MIB (1024).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, openSync, closeSync, writeSync, statSync, writeFileSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +32,9 @@ const only = process.env.BENCH_ONLY?.split(",");
 
 for (const tool of ["wrk", "nginx"]) {
   if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
-    console.error(`bench/webseed.js: ${tool} is not installed (Debian package ${tool === "nginx" ? "nginx-light" : tool})`);
+    console.error(
+      `bench/webseed.js: ${tool} is not installed (Debian package ${tool === "nginx" ? "nginx-light" : tool})`,
+    );
     process.exit(2);
   }
 }
@@ -38,7 +49,8 @@ if (!existsSync(file) || statSync(file).size !== fileSize) {
   console.log(`making ${fileSize / 2 ** 20} MiB of random data in ${file} ...`);
   const fd = openSync(file, "w");
   const chunk = 8 * 1024 * 1024;
-  for (let done = 0; done < fileSize; done += chunk) writeSync(fd, randomBytes(Math.min(chunk, fileSize - done)));
+  for (let done = 0; done < fileSize; done += chunk)
+    writeSync(fd, randomBytes(Math.min(chunk, fileSize - done)));
   closeSync(fd);
 }
 // Warm the page cache so every server reads from memory, as a hot web seed does.
@@ -150,7 +162,17 @@ end
 function runWrk(port, rangeLen) {
   const r = spawnSync(
     "wrk",
-    ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "-s", lua, `http://127.0.0.1:${port}/big.bin`],
+    [
+      "-t",
+      String(threads),
+      "-c",
+      String(connections),
+      "-d",
+      `${seconds}s`,
+      "-s",
+      lua,
+      `http://127.0.0.1:${port}/big.bin`,
+    ],
     { env: { ...process.env, FILE_SIZE: String(fileSize), RANGE_LEN: String(rangeLen) }, encoding: "utf8" },
   );
   const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
@@ -190,11 +212,16 @@ console.log("\nratios (throughput, higher is better):");
 const ours = results.seedpress;
 for (const [label] of sizes) {
   const parts = [];
-  if (ours && results.nginx) parts.push(`seedpress/nginx ${(ours[label].reqPerSec / results.nginx[label].reqPerSec).toFixed(2)}x`);
+  if (ours && results.nginx)
+    parts.push(`seedpress/nginx ${(ours[label].reqPerSec / results.nginx[label].reqPerSec).toFixed(2)}x`);
   if (ours && results["express.static"])
-    parts.push(`seedpress/express.static ${(ours[label].reqPerSec / results["express.static"][label].reqPerSec).toFixed(2)}x`);
+    parts.push(
+      `seedpress/express.static ${(ours[label].reqPerSec / results["express.static"][label].reqPerSec).toFixed(2)}x`,
+    );
   if (results["express.static"] && results.nginx)
-    parts.push(`express.static/nginx ${(results["express.static"][label].reqPerSec / results.nginx[label].reqPerSec).toFixed(2)}x`);
+    parts.push(
+      `express.static/nginx ${(results["express.static"][label].reqPerSec / results.nginx[label].reqPerSec).toFixed(2)}x`,
+    );
   console.log(`  ${label.padEnd(7)} ${parts.join("  ")}`);
 }
 if (process.env.BENCH_KEEP_DATA !== "1") rmSync(join(dataDir, "nginx"), { recursive: true, force: true });
