@@ -1,11 +1,116 @@
-import type { Command } from "../command.js";
+import { formatSummary, type SiteMode, torrentifySite } from "@seedpress/site";
+import { parseByteSize, parseCommandArgs } from "../args.js";
+import { type Command, UsageError } from "../command.js";
+import { printJson } from "../output.js";
+import { createProgressBar } from "../progress.js";
 
 export const site: Command = {
   name: "site",
-  summary: "(not built yet)",
-  usage: "seedpress site",
-  async run() {
-    process.stderr.write("seedpress site: not built yet\n");
-    return 2;
+  summary: "make torrents for a built static site's download links and point the links at them",
+  usage: `
+Usage: seedpress site <built-dir> --base-url URL [options]
+
+For generators with no JS plugin API (Hugo, Jekyll, MkDocs, Docusaurus' output): run it after the build.
+
+  -u, --base-url URL       absolute public URL of <built-dir>, base path included (required)
+  -i, --include GLOB       link paths to torrent; repeat for more (default: .iso .img .zip .tar.* .7z
+                           .dmg .pdf .epub .mp4 .mkv .flac and other download types)
+      --exclude GLOB       link paths to leave alone; repeat for more
+      --min-size SIZE      smaller files keep their plain link (default: 1MiB)
+  -a, --announce URL       tracker URL written into each torrent; repeat for more (default: none)
+  -m, --mode MODE          swap (default) | append (adds a direct link) | magnet (adds a magnet link)
+      --map PREFIX=DIR     also treat links under URL PREFIX as files in local folder DIR; repeat
+      --cache FILE         hash cache (default: node_modules/.cache/seedpress/site-cache.json)
+      --no-cache           hash every file again, keep no cache
+      --manifest FILE      manifest path, relative to <built-dir> (default: seedpress-manifest.json)
+      --no-manifest        write no manifest
+  -l, --piece-length SIZE  bytes, or 256KiB / 1MiB..., or auto (default: auto)
+  -t, --threads N          hashing threads (default: number of cores)
+      --strict             any warning (missing file, bad link) fails the run before anything is written
+      --json               print the manifest as JSON
+`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        "base-url": { type: "string", short: "u" },
+        include: { type: "string", short: "i", multiple: true },
+        exclude: { type: "string", multiple: true },
+        "min-size": { type: "string" },
+        announce: { type: "string", short: "a", multiple: true },
+        mode: { type: "string", short: "m" },
+        map: { type: "string", multiple: true },
+        cache: { type: "string" },
+        "no-cache": { type: "boolean" },
+        manifest: { type: "string" },
+        "no-manifest": { type: "boolean" },
+        "piece-length": { type: "string", short: "l" },
+        threads: { type: "string", short: "t" },
+        strict: { type: "boolean" },
+        json: { type: "boolean" },
+      },
+      { min: 1, max: 1, names: "one <built-dir>" },
+    );
+    const baseUrl = values["base-url"];
+    if (!baseUrl)
+      throw new UsageError("--base-url URL is required: the absolute public URL of the built site");
+    const mode = (values.mode ?? "swap") as SiteMode;
+    if (!["swap", "append", "magnet"].includes(mode))
+      throw new UsageError(`--mode "${values.mode}" is not one of swap, append, magnet`);
+    const map: Record<string, string> = {};
+    for (const entry of values.map ?? []) {
+      const eq = entry.indexOf("=");
+      if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--map "${entry}" is not PREFIX=DIR`);
+      map[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    let threads: number | undefined;
+    if (values.threads !== undefined) {
+      threads = Number(values.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+        throw new UsageError(`--threads "${values.threads}" is not a count from 1 to 256`);
+    }
+    const pieceLengthText = values["piece-length"] ?? "auto";
+    const bar = createProgressBar("hashing");
+    const result = await torrentifySite({
+      dir: positionals[0] ?? ".",
+      baseUrl,
+      ...(values.include ? { include: values.include } : {}),
+      ...(values.exclude ? { exclude: values.exclude } : {}),
+      ...(values["min-size"] !== undefined
+        ? { minSize: parseByteSize(values["min-size"], "--min-size") }
+        : {}),
+      ...(values.announce ? { announce: values.announce } : {}),
+      mode,
+      map,
+      ...(values["no-cache"]
+        ? { cacheFile: false as const }
+        : values.cache
+          ? { cacheFile: values.cache }
+          : {}),
+      ...(values["no-manifest"]
+        ? { manifest: false as const }
+        : values.manifest
+          ? { manifest: values.manifest }
+          : {}),
+      pieceLength: pieceLengthText === "auto" ? "auto" : parseByteSize(pieceLengthText, "--piece-length"),
+      ...(threads === undefined ? {} : { threads }),
+      strict: values.strict ?? false,
+      onProgress: (e) => {
+        if (e.type === "hash") bar.update(e.bytesDone, e.bytesTotal);
+      },
+    });
+    bar.finish();
+    if (values.json) {
+      printJson(result);
+    } else {
+      const [head, ...rest] = formatSummary(result).split("\n");
+      process.stdout.write(`${head}\n`);
+      for (const link of result.links)
+        process.stdout.write(`  ${link.page}: ${link.href} → ${link.newHref}\n`);
+      if (result.manifest) process.stdout.write(`manifest: ${result.manifest}\n`);
+      for (const line of rest)
+        process.stderr.write(`${line.replace(/^ {2}warning: /, "seedpress site: warning: ")}\n`);
+    }
+    return 0;
   },
 };
