@@ -42,7 +42,7 @@ describe("/stats and /metrics", () => {
     const lines = metrics.body.toString().trimEnd().split("\n");
     for (const line of lines) {
       // Exposition format: comments, or `name{labels} value`.
-      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|[a-z_]+(\{[a-z_]+="[^"]*"\})? -?\d+(\.\d+)?)$/);
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|[a-z_][a-z0-9_]*(\{[a-z_]+="[^"]*"\})? -?\d+(\.\d+)?)$/);
     }
     expect(lines).toContain('seedpress_tracker_peers{kind="seeder"} 1');
     expect(lines).toContain('seedpress_tracker_announces_total{protocol="http"} 2');
