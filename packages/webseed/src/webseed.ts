@@ -330,8 +330,11 @@ export function createWebseed(options: WebseedOptions): Webseed {
     let end = size - 1;
     let status = 200;
     const rangeHeader = headers.range;
+    // A 0-byte file ignores Range (RFC 9110 lets a server do so): WebTorrent asks empty files of a multi-file
+    // torrent for "bytes=0-N" and fails the whole piece on the 416 the rule would otherwise give.
     if (
       rangeHeader !== undefined &&
+      size > 0 &&
       ifRangeAllows(headers["if-range"] as string | undefined, file.etag, mtimeSeconds)
     ) {
       const range = parseRange(rangeHeader, size);

@@ -90,9 +90,18 @@ describe("whole file and single ranges", () => {
     expect(r.headers["content-range"]).toBe("bytes */100003");
     const zero = await raw(port, "/a.bin", { Range: "bytes=-0" });
     expect(zero.status).toBe(416);
-    const empty = await raw(port, "/empty.bin", { Range: "bytes=0-" });
-    expect(empty.status).toBe(416);
-    expect(empty.headers["content-range"]).toBe("bytes */0");
+  });
+
+  it("a 0-byte file ignores Range → 200 empty (WebTorrent asks empty files for bytes=0-N)", async () => {
+    for (const range of ["bytes=0-", "bytes=0-16383", "bytes=-1"]) {
+      const r = await raw(port, "/empty.bin", { Range: range });
+      expect([range, r.status, r.headers["content-length"], r.headers["content-range"]]).toEqual([
+        range,
+        200,
+        "0",
+        undefined,
+      ]);
+    }
   });
 
   it("an empty file without Range is 200 with length 0", async () => {
