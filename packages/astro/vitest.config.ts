@@ -1,3 +1,10 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "@seedpress/astro", include: ["test/**/*.test.ts"] } });
+export default defineProject({
+  test: {
+    name: "@seedpress/astro",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});

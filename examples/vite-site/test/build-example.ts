@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { run } from "./peers.js";
+import { buildEnv, run } from "./peers.js";
 
 export const here = join(dirname(fileURLToPath(import.meta.url)), "..");
 const viteBin = join(dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js");
@@ -12,7 +12,7 @@ export async function buildExample(baseUrl: string): Promise<string> {
   await run(process.execPath, [join(here, "scripts", "make-big-file.js")], { cwd: here });
   const { stdout } = await run(process.execPath, [viteBin, "build"], {
     cwd: here,
-    env: { ...process.env, SEEDPRESS_BASE_URL: baseUrl },
+    env: { ...buildEnv(), SEEDPRESS_BASE_URL: baseUrl },
   });
   return stdout;
 }

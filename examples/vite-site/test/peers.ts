@@ -5,6 +5,13 @@ import parseTorrent from "parse-torrent";
 
 export const run = promisify(execFile);
 
+/** The environment for a child build, without what Vitest adds (BASE_URL=/ would override Astro's base). */
+export function buildEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of ["BASE_URL", "MODE", "DEV", "PROD", "SSR", "NODE_ENV"]) delete env[key];
+  return env;
+}
+
 export interface ParsedTorrent {
   infoHash: string;
   name: string;
