@@ -11,21 +11,30 @@ export interface LayoutFile {
 }
 
 /**
- * Hybrid layout: a pad file after every non-empty file whose end is not on a piece boundary, the
- * last one too when `tailPad` (as libtorrent >= 2.0.8 does). A single-file torrent gets none.
+ * Hybrid layout, as libtorrent 2.0.8 makes it: with `tailPad`, a pad file right after every non-empty
+ * file that does not end on a piece boundary, the last one included. Without it, libtorrent's older
+ * layout: a pad file just before each non-empty file that would not start on a piece boundary (so
+ * after any empty files in between), none at the end. A single-file torrent gets none.
  */
 export function withPadFiles(files: LayoutFile[], pieceLength: number, tailPad: boolean, singleFile: boolean): LayoutFile[] {
   if (singleFile) return files;
   const out: LayoutFile[] = [];
-  files.forEach((file, i) => {
-    out.push(file);
-    const rest = file.length % pieceLength;
-    const last = i === files.length - 1;
-    if (file.length > 0 && rest !== 0 && (!last || tailPad)) {
-      const pad = pieceLength - rest;
-      out.push({ pathSegments: [".pad", String(pad)], length: pad, padding: true });
+  const pad = (length: number) => out.push({ pathSegments: [".pad", String(length)], length, padding: true });
+  let offset = 0;
+  for (const file of files) {
+    if (!tailPad && file.length > 0 && offset % pieceLength !== 0) {
+      const length = pieceLength - (offset % pieceLength);
+      pad(length);
+      offset += length;
     }
-  });
+    out.push(file);
+    offset += file.length;
+    if (tailPad && file.length > 0 && offset % pieceLength !== 0) {
+      const length = pieceLength - (offset % pieceLength);
+      pad(length);
+      offset += length;
+    }
+  }
   return out;
 }
 
