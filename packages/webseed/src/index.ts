@@ -1,4 +1,13 @@
 // @seedpress/webseed: a BEP 19 web-seed server (standalone or as an express 5 router).
+
+export {
+  type CheckedFile,
+  type CheckedTorrent,
+  type CheckOptions,
+  type CheckReport,
+  checkTorrents,
+  type ServedTorrent,
+} from "./check.js";
 export { WebseedError, type WebseedErrorCode } from "./errors.js";
 export type { LimitOptions } from "./limits.js";
 export { parseRange, type RangeResult } from "./range.js";

@@ -103,9 +103,9 @@ export class Limiter {
     if (rate) {
       mine = this.perClient.get(client);
       if (!mine) {
+        this.sweep(now);
         mine = new Bucket(rate, rate * (this.options.burstSeconds ?? 2), now);
         this.perClient.set(client, mine);
-        this.sweep(now);
       }
       mine.refill(now);
     }
