@@ -1,0 +1,10 @@
+// parse-torrent ships no types; the serve test uses it only to read torrents independently of our parser.
+declare module "parse-torrent" {
+  interface ParsedTorrent {
+    name: string;
+    infoHash: string;
+    urlList: string[];
+    files: { path: string; length: number }[];
+  }
+  export default function parseTorrent(input: Buffer | string): Promise<ParsedTorrent>;
+}
