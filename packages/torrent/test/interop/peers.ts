@@ -199,3 +199,18 @@ export async function transmissionShow(torrentFile: string): Promise<Transmissio
     magnet: magnet.trim(),
   };
 }
+
+export interface LtMagnet {
+  infoHash: string | null;
+  infoHashV2: string | null;
+  name: string;
+  trackers: string[];
+  urlSeeds: string[];
+  error?: string;
+}
+
+/** libtorrent's parse_magnet_uri over each link. */
+export async function ltMagnet(links: string[]): Promise<LtMagnet[]> {
+  const { stdout } = await run(PYTHON, [join(peersDir, "lt_magnet.py"), ...links]);
+  return JSON.parse(stdout) as LtMagnet[];
+}
