@@ -10,6 +10,8 @@ export interface CachedInfo {
   /** Bencoded info dictionary, base64. */
   info: string;
   infoHash: string;
+  /** The torrent's piece length in bytes. */
+  bytesPerPiece: number;
 }
 
 interface CacheFileShape {
@@ -41,7 +43,9 @@ export class HashCache {
     const hit = this.entries[path];
     if (!hit || hit.size !== size || hit.mtimeMs !== mtimeMs || hit.pieceLength !== pieceLength)
       return undefined;
-    if (typeof hit.info !== "string" || !/^[0-9a-f]{40}$/.test(hit.infoHash)) return undefined;
+    if (typeof hit.info !== "string" || !/^[0-9a-f]{40}$/.test(hit.infoHash) || !(hit.bytesPerPiece > 0)) {
+      return undefined;
+    }
     return hit;
   }
 

@@ -48,9 +48,16 @@ function sourceAttrs(tag: StartTag): SourceAttr[] {
   return out;
 }
 
+/** The SAX parser minus text: it builds a located text token per character run, which we never read. */
+class TagParser extends SAXParser {
+  override onCharacter(): void {}
+  override onWhitespaceCharacter(): void {}
+  override onNullCharacter(): void {}
+}
+
 /** Lists the links of one page. `html` is the whole page text. */
 export function scanHtml(html: string): ScanResult {
-  const parser = new SAXParser({ sourceCodeLocationInfo: true });
+  const parser = new TagParser({ sourceCodeLocationInfo: true });
   const anchors: Anchor[] = [];
   let baseHref: string | undefined;
   let foreignDepth = 0;

@@ -1,7 +1,7 @@
 // torrentifySite: find download links in a built site, make a web-seeded .torrent beside each file, and
 // point the links at them. Order of work: read and scan every page, hash, then write torrents and pages,
 // so a strict run that fails has written nothing and every page is replaced whole or not at all.
-import { constants } from "node:fs";
+import { constants, readFileSync } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { createTorrent } from "@seedpress/torrent";
@@ -10,6 +10,7 @@ import { writeFileAtomic } from "./atomic-write.js";
 import { SiteError, type SiteErrorCode } from "./errors.js";
 import { HashCache } from "./hash-cache.js";
 import { type ResolvedOptions, resolveOptions, type SiteOptions } from "./options.js";
+import { baseNameMatcher, mayHaveDownloadLink } from "./prefilter.js";
 import { documentBase, pageUrl, type Root, resolveHref } from "./resolve.js";
 import { applyEdits, type Edit, escapeAttr, escapeText, linkEdits, torrentHref } from "./rewrite.js";
 import { type Anchor, scanHtml } from "./scan.js";
@@ -32,6 +33,7 @@ export interface SiteFileResult {
   torrent: string;
   torrentUrl: string;
   length: number;
+  pieceLength: number;
   infoHash: string;
   magnet: string;
   /** True when the info dictionary came from the cache (nothing was hashed). */
@@ -88,7 +90,6 @@ interface PageWork {
   abs: string;
   text: string;
   latin1: boolean;
-  mode: number;
   links: { anchor: Anchor; target: Target }[];
 }
 
@@ -103,16 +104,12 @@ function decodePage(bytes: Uint8Array): { text: string; latin1: boolean } {
   }
 }
 
-async function mapLimit<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<void>,
-): Promise<void> {
+async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
-      const i = next++;
-      await fn(items[i] as T, i);
+      const item = items[next++] as T;
+      await fn(item);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -141,6 +138,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
   const excluded = o.exclude.length > 0 ? picomatch(o.exclude, { nocase: true, dot: true }) : () => false;
   const wanted = (rel: string) => included(rel) && !excluded(rel);
   const isPage = picomatch(o.pages, { nocase: true });
+  const nameMatches = baseNameMatcher(o.include);
 
   const warnings: SiteWarning[] = [];
   const warn = (code: SiteErrorCode, message: string, page?: string, href?: string) => {
@@ -155,30 +153,33 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
   const targets = new Map<string, Target>();
   const pages: PageWork[] = [];
   let scanned = 0;
-  await mapLimit(pageRels, 8, async (rel) => {
+  for (const rel of pageRels) {
+    // Small pages read faster synchronously than through the thread pool; yield now and then so a
+    // dev server sharing this process stays responsive.
+    if (scanned % 256 === 255) await new Promise((r) => setImmediate(r));
+    scanned++;
     checkAbort(o.signal);
     const abs = join(o.dir, ...rel.split("/"));
     let bytes: Buffer;
-    let mode: number;
     try {
-      bytes = await readFile(abs);
-      mode = (await stat(abs)).mode;
+      bytes = readFileSync(abs);
     } catch (error) {
       warn(
         "ERR_SITE_UNREADABLE",
         `page ${rel} could not be read (${(error as Error).message}); left as it is`,
         rel,
       );
-      return;
+      continue;
     }
-    scanned++;
-    o.onProgress?.({ type: "scan", pagesDone: scanned, pagesTotal: pageRels.length });
-    // Most pages of a big site have no link at all worth tokenizing.
-    if (!/<a[\s/>]/i.test(bytes.toString("latin1"))) return;
+    if (scanned % 100 === 0 || scanned === pageRels.length) {
+      o.onProgress?.({ type: "scan", pagesDone: scanned, pagesTotal: pageRels.length });
+    }
+    // Most pages of a big site have no link worth tokenizing.
+    if (!mayHaveDownloadLink(bytes.toString("latin1"), nameMatches)) continue;
     const { text, latin1 } = decodePage(bytes);
     const scan = scanHtml(text);
     const docBase = documentBase(pageUrl(o.base, rel), scan.baseHref);
-    const work: PageWork = { rel, abs, text, latin1, mode, links: [] };
+    const work: PageWork = { rel, abs, text, latin1, links: [] };
     for (const anchor of scan.anchors) {
       if (anchor.attrs.some((a) => a.name === "data-seedpress-skip")) continue;
       const href = anchor.href.value;
@@ -200,7 +201,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
       work.links.push({ anchor, target });
     }
     if (work.links.length > 0) pages.push(work);
-  });
+  }
   pages.sort((a, b) => (a.rel < b.rel ? -1 : 1));
 
   // 2. Hash (or take from the cache) every linked file.
@@ -270,11 +271,13 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
     }
     let info: Uint8Array;
     let infoHash: string;
+    let pieceLength: number;
     let cached = false;
     const hit = cache.get(keyPath, size, keyMtime, o.pieceLength);
     if (hit) {
       info = Buffer.from(hit.info, "base64");
       infoHash = hit.infoHash;
+      pieceLength = hit.bytesPerPiece;
       cached = true;
       cachedCount++;
     } else {
@@ -292,6 +295,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
         info = made.infoBuffer;
         if (!made.infoHash) throw new Error("the torrent maker returned no v1 info hash");
         infoHash = made.infoHash;
+        pieceLength = made.pieceLength;
       } catch (error) {
         checkAbort(o.signal);
         warn(
@@ -310,6 +314,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
         pieceLength: o.pieceLength,
         info: Buffer.from(info).toString("base64"),
         infoHash,
+        bytesPerPiece: pieceLength,
       });
     }
     const envDate = process.env.SOURCE_DATE_EPOCH;
@@ -336,6 +341,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
       torrent: `${relFile}.torrent`,
       torrentUrl,
       length: size,
+      pieceLength,
       infoHash,
       magnet: magnetLink({
         infoHash,
@@ -385,6 +391,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
   // 4. Pages.
   const links: SiteLinkResult[] = [];
   let pagesChanged = 0;
+  const writes: { page: PageWork; out: string }[] = [];
   for (const page of pages) {
     checkAbort(o.signal);
     const edits: Edit[] = [];
@@ -413,10 +420,13 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
         magnet: r.magnet,
       });
     }
-    if (edits.length === 0) continue;
-    const out = applyEdits(page.text, edits);
+    if (edits.length > 0) writes.push({ page, out: applyEdits(page.text, edits) });
+  }
+  // Each page is replaced whole (temp + rename); several at once, as each is a few small syscalls.
+  await runLimited(writes, 16, async ({ page, out }) => {
     try {
-      await writeFileAtomic(page.abs, Buffer.from(out, page.latin1 ? "latin1" : "utf8"), page.mode);
+      const { mode } = await stat(page.abs);
+      await writeFileAtomic(page.abs, Buffer.from(out, page.latin1 ? "latin1" : "utf8"), mode);
     } catch (error) {
       throw new SiteError("ERR_SITE_WRITE", `could not write page ${page.rel}: ${(error as Error).message}`, {
         page: page.rel,
@@ -425,7 +435,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
     }
     pagesChanged++;
     o.onProgress?.({ type: "write", page: page.rel });
-  }
+  });
 
   await cache.save().catch((error: Error) => {
     warn(

@@ -1,0 +1,54 @@
+// A cheap test that tells which pages cannot hold a link worth rewriting, so a big site's thousands of
+// ordinary pages are never tokenized. It must never say "no" to a page the full scan would act on: it
+// looks at every href= in the raw text (comments and scripts included) and errs towards "maybe".
+import picomatch from "picomatch";
+
+const HREF = /\bhref[\t\n\f\r ]*=[\t\n\f\r ]*("[^"]*"|'[^']*'|[^\t\n\f\r >]+)/gi;
+
+/** A matcher over a file's base name that accepts at least every name the include globs could accept. */
+export function baseNameMatcher(include: string[]): (name: string) => boolean {
+  const lastSegments: string[] = [];
+  for (const glob of include) {
+    // A slash inside braces or parentheses makes the last segment ambiguous: accept everything.
+    if (/[{(][^})]*\/[^})]*[})]/.test(glob)) return () => true;
+    const last = glob.slice(glob.lastIndexOf("/") + 1);
+    if (last === "" || last === "**") return () => true;
+    lastSegments.push(last);
+  }
+  const match = picomatch(lastSegments, { nocase: true, dot: true });
+  const memo = new Map<string, boolean>();
+  return (name) => {
+    let hit = memo.get(name);
+    if (hit === undefined) {
+      hit = match(name);
+      memo.set(name, hit);
+    }
+    return hit;
+  };
+}
+
+/** Might this page link to a file the include globs match? */
+export function mayHaveDownloadLink(text: string, nameMatches: (name: string) => boolean): boolean {
+  HREF.lastIndex = 0;
+  for (let m = HREF.exec(text); m !== null; m = HREF.exec(text)) {
+    let value = m[1] ?? "";
+    if (value.startsWith('"') || value.startsWith("'")) value = value.slice(1, -1);
+    // Character references could spell anything: let the real tokenizer decide.
+    if (value.includes("&")) return true;
+    // URL parsing drops tabs and newlines, and reads "\" as "/".
+    value = value.replace(/[\t\n\r]/g, "");
+    const cut = value.search(/[?#]/);
+    const path = cut < 0 ? value : value.slice(0, cut);
+    let name = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).trim();
+    if (name === "") continue;
+    if (name.includes("%")) {
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        return true;
+      }
+    }
+    if (nameMatches(name)) return true;
+  }
+  return false;
+}
