@@ -217,6 +217,8 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
     const first = t.refs[0];
     if (!first) continue;
     const where = `link "${first.href}" on page ${first.page}${t.refs.length > 1 ? ` (and ${t.refs.length - 1} more)` : ""}`;
+    // Messages end up in the (public) manifest: name files by site path, never by local absolute path.
+    const shown = t.root.label === "." ? t.rel : `${t.root.label}${t.rel}`;
     let size: number;
     let mtimeMs: number;
     try {
@@ -224,7 +226,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
       if (!s.isFile()) {
         warn(
           "ERR_SITE_NOT_A_FILE",
-          `${where}: ${t.path} is not a file; left as it is`,
+          `${where}: ${shown} is not a file; left as it is`,
           first.page,
           first.href,
         );
@@ -237,14 +239,14 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
       if (code === "ENOENT" || code === "ENOTDIR") {
         warn(
           "ERR_SITE_MISSING_FILE",
-          `${where}: no such file ${t.path}; left as it is`,
+          `${where}: no such file ${shown}; left as it is`,
           first.page,
           first.href,
         );
       } else {
         warn(
           "ERR_SITE_UNREADABLE",
-          `${where}: ${t.path} could not be read (${code}); left as it is`,
+          `${where}: ${shown} could not be read (${code}); left as it is`,
           first.page,
           first.href,
         );
@@ -300,7 +302,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
         checkAbort(o.signal);
         warn(
           "ERR_SITE_UNREADABLE",
-          `${where}: ${t.path} could not be hashed (${(error as Error).message}); left as it is`,
+          `${where}: ${shown} could not be hashed (${(error as Error).message.split(t.path).join(shown)}); left as it is`,
           first.page,
           first.href,
         );

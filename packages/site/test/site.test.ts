@@ -133,6 +133,9 @@ describe("torrentifySite", () => {
     expect(result.warnings[0]?.message).toContain("../files/missing.iso");
     const manifest = JSON.parse(await readFile(join(site, "seedpress-manifest.json"), "utf8"));
     expect(manifest.links).toHaveLength(4);
+    // The manifest is published with the site: no local absolute paths in it.
+    expect(JSON.stringify(manifest)).not.toContain(root);
+    expect(manifest.warnings[0].message).toContain("no such file files/missing.iso");
     const first = manifest.links.find(
       (l: { page: string; href: string }) => l.href === "../files/os%20image.img?v=3#top",
     );
