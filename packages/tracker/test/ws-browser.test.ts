@@ -63,14 +63,14 @@ describe("WebTorrent browser peers through our WebSocket tracker", () => {
     const leecher = await browser.newPage();
     for (const p of [seeder, leecher]) {
       await p.goto(origin);
-      await p.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      await p.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready === true);
     }
     // The seeder makes the torrent; the tracker refuses it until the publisher allows it, then it re-announces.
     const made = await seeder.evaluate(
       (url) =>
         new Promise<{ torrent: number[]; magnet: string }>((resolve) => {
           // biome-ignore lint/suspicious/noExplicitAny: page globals
-          const w = window as any;
+          const w = globalThis as any;
           w.client = w.makeClient();
           w.client.seed(new File([w.payload()], "hello.bin"), { announce: [url] }, (t: any) => {
             w.torrent = t;
@@ -82,13 +82,13 @@ describe("WebTorrent browser peers through our WebSocket tracker", () => {
     running.tracker.allowTorrent(Uint8Array.from(made.torrent));
     await seeder.evaluate(() => {
       // biome-ignore lint/suspicious/noExplicitAny: page globals
-      (window as any).torrent.discovery.tracker.update();
+      (globalThis as any).torrent.discovery.tracker.update();
     });
     const digest = await leecher.evaluate(
       ({ magnet, url }) =>
         new Promise<string>((resolve) => {
           // biome-ignore lint/suspicious/noExplicitAny: page globals
-          const w = window as any;
+          const w = globalThis as any;
           w.client = w.makeClient();
           w.client.add(magnet, { announce: [url] }, (t: any) => {
             t.on("done", async () => {
