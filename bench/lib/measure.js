@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 
 export const cores = cpus().length;
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not an input of a cached turbo task
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /** Runs a command, throws with its stderr on failure; returns { ms, stdout }. */
