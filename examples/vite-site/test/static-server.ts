@@ -5,7 +5,6 @@ import { stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, relative, resolve, sep } from "node:path";
-import parseRange from "range-parser";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -58,18 +57,21 @@ export async function serveStatic(root: string, mount = "/"): Promise<StaticServ
     let start = 0;
     let end = s.size - 1;
     let status = 200;
-    if (req.headers.range) {
-      const ranges = parseRange(s.size, req.headers.range);
-      if (ranges === -1) {
+    // One range, "bytes=a-b", "bytes=a-" or "bytes=-n": all that web-seeding clients send. Others: whole file.
+    const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? "");
+    if (m && (m[1] || m[2])) {
+      if (m[1]) {
+        start = Number(m[1]);
+        end = m[2] ? Math.min(Number(m[2]), s.size - 1) : s.size - 1;
+      } else {
+        start = Math.max(0, s.size - Number(m[2]));
+      }
+      if (start > end || start >= s.size) {
         res.writeHead(416, { "Content-Range": `bytes */${s.size}` });
         return res.end();
       }
-      if (ranges !== -2 && ranges.length === 1 && ranges[0]) {
-        start = ranges[0].start;
-        end = ranges[0].end;
-        status = 206;
-        headers["Content-Range"] = `bytes ${start}-${end}/${s.size}`;
-      }
+      status = 206;
+      headers["Content-Range"] = `bytes ${start}-${end}/${s.size}`;
     }
     headers["Content-Length"] = end - start + 1;
     res.writeHead(status, headers);

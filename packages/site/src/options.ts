@@ -11,9 +11,9 @@ export const DEFAULT_INCLUDE: readonly string[] = [
   "**/*.tar.*",
   "**/*.{dmg,pkg,msi,msix,exe,deb,rpm,apk,appimage,snap,flatpak,jar,whl}",
   "**/*.{pdf,epub,mobi,azw3,djvu,cbz,cbr}",
-  "**/*.{mp4,mkv,webm,mov,avi,m4v,mpg,mpeg,ts}",
+  "**/*.{mp4,mkv,webm,mov,avi,m4v,mpg,mpeg}",
   "**/*.{flac,wav,mp3,ogg,opus,m4a,m4b,aac,aiff,ape}",
-  "**/*.{bin,dat,pbf,gguf,safetensors,onnx,parquet,sqlite,csv.gz}",
+  "**/*.{bin,dat,pbf,gguf,safetensors,onnx,parquet,sqlite}",
 ];
 
 export const DEFAULT_PAGES: readonly string[] = ["**/*.html", "**/*.htm"];
