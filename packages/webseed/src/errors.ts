@@ -4,7 +4,6 @@ export type WebseedErrorCode =
   | "ERR_WEBSEED_OPTION"
   | "ERR_WEBSEED_ROOT"
   | "ERR_WEBSEED_TORRENT"
-  | "ERR_WEBSEED_FILE_CHANGED"
   | "ERR_WEBSEED_LISTEN";
 
 export class WebseedError extends Error {
