@@ -29,3 +29,4 @@ export {
 } from "./tracker.js";
 export { ConnectionIds, type UdpListenOptions, UdpTracker } from "./udp.js";
 export { type WsOptions, WsTracker } from "./ws.js";
+export { type TrackerBeside, type TrackerBesideOptions, trackerBeside } from "./beside.js";

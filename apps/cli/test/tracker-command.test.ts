@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { seedpress } from "./run-cli.js";
+
+const bin = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const procs: ChildProcess[] = [];
+afterEach(() => {
+  for (const p of procs.splice(0)) p.kill("SIGKILL");
+});
+
+function readJson(p: ChildProcess): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    p.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        // not complete yet
+      }
+    });
+    p.once("exit", (code) => reject(new Error(`exited ${code} before printing`)));
+  });
+}
+
+describe("seedpress tracker", () => {
+  it("serves the hashes of --allow files, answers announces, and stops cleanly on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seedpress-cli-tracker-"));
+    const list = join(dir, "hashes.txt");
+    const hash = "ab".repeat(20);
+    writeFileSync(list, `${hash}\n`);
+    const p = spawn(
+      process.execPath,
+      [
+        bin,
+        "tracker",
+        "--http-port",
+        "0",
+        "--udp-port",
+        "0",
+        "--ws",
+        "--allow",
+        list,
+        "--db",
+        join(dir, "t.db"),
+        "--json",
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    procs.push(p);
+    const info = await readJson(p);
+    expect(info).toMatchObject({ torrentsAllowed: 1, open: false });
+    expect(info.udpUrl).toMatch(/^udp:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const ih = hash.replace(/../g, (b) => `%${b}`);
+    const res = await fetch(`${info.httpUrl}?info_hash=${ih}&peer_id=-XX0001-000000000001&port=7000&left=0`);
+    expect(Buffer.from(await res.arrayBuffer()).toString("latin1")).toMatch(/^d8:completei1e/);
+    const exited = new Promise((r) => p.once("exit", r));
+    p.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
+  it("exits 2 with a one-line error for bad usage or a bad --allow path", () => {
+    const badPort = seedpress(["tracker", "--http-port", "99999"]);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toMatch(/--http-port: "99999" is not a port/);
+    const missing = seedpress([
+      "tracker",
+      "--http-port",
+      "0",
+      "--udp-port",
+      "0",
+      "--allow",
+      "/nonexistent/x.torrent",
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+    expect(missing.stderr).toMatch(/\/nonexistent\/x\.torrent.*ERR_TRACKER_ALLOWLIST/);
+    expect(seedpress(["tracker", "--http-port", "off", "--udp-port", "off"]).code).toBe(2);
+    expect(seedpress(["tracker", "--help"]).stdout).toMatch(/--allow PATH/);
+  });
+});

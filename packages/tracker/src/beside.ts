@@ -1,0 +1,74 @@
+// The tracker embedded in another HTTP server (what `seedpress serve` uses): announce and scrape on the
+// host server's own paths, WebSocket upgrades on it too, plus its own UDP socket.
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createHttpHandler } from "./http.js";
+import { Tracker, type TrackerOptions } from "./tracker.js";
+import { UdpTracker } from "./udp.js";
+import { WsTracker } from "./ws.js";
+
+export interface TrackerBesideOptions extends TrackerOptions {
+  /** The host HTTP server; /announce, /scrape, /stats, /metrics are answered through `handle`. */
+  server: Server;
+  /** Public base URL of the host server, ending in "/" (announce URLs are made from it). */
+  baseUrl: string;
+  /** Address for the UDP socket. Default the base URL's host when it is an IP, else "127.0.0.1". */
+  udpHost?: string;
+  /** UDP port (0 = any free port), or false for none. Default 0. */
+  udpPort?: number | false;
+  /** Answer WebSocket (WebTorrent) upgrades on the host server. Default true. */
+  ws?: boolean;
+}
+
+export interface TrackerBeside {
+  tracker: Tracker;
+  /** Announce URLs to write into torrents: HTTP (via the host server), UDP, WebSocket. */
+  announce: string[];
+  /** Answers the tracker's paths; calls `next()` for anything else. */
+  handle(req: IncomingMessage, res: ServerResponse, next: () => void): void;
+  /** Allows a torrent's v1 and v2 info hashes (lowercase hex) as one swarm. */
+  allow(meta: { infoHash?: string; infoHashV2?: string }): void;
+  close(): Promise<void>;
+}
+
+export async function trackerBeside(options: TrackerBesideOptions): Promise<TrackerBeside> {
+  const tracker = await new Tracker(options).ready();
+  const base = new URL(options.baseUrl);
+  const handler = createHttpHandler(tracker);
+  const announce = [new URL("announce", base).href];
+  let udp: UdpTracker | undefined;
+  let ws: WsTracker | undefined;
+  try {
+    if (options.udpPort !== false) {
+      const bare = base.hostname.replace(/^\[|\]$/g, "");
+      const host = options.udpHost ?? (/^[\d.]+$|:/.test(bare) ? bare : "127.0.0.1");
+      udp = new UdpTracker(tracker);
+      const [bound] = await udp.listen({ port: options.udpPort ?? 0, hosts: [host] });
+      announce.push(`udp://${base.hostname}:${bound!.port}`);
+    }
+    if (options.ws !== false) {
+      const socketTracker = new WsTracker(tracker);
+      ws = socketTracker;
+      options.server.on("upgrade", (req, socket, head) => socketTracker.handleUpgrade(req, socket, head));
+      announce.push(`${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}${base.pathname}`);
+    }
+  } catch (error) {
+    await udp?.close();
+    await tracker.close();
+    throw error;
+  }
+  return {
+    tracker,
+    announce,
+    handle: (req, res, next) => handler(req, res, next),
+    allow(meta) {
+      const v1 = meta.infoHash?.toLowerCase();
+      const v2 = meta.infoHashV2?.toLowerCase().slice(0, 40);
+      if (v1 || v2) tracker.allowlist.addTorrent({ v1, v2Truncated: v2 }, "beside");
+    },
+    async close() {
+      await ws?.close();
+      await udp?.close();
+      await tracker.close();
+    },
+  };
+}
