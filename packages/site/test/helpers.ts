@@ -47,3 +47,21 @@ export async function libtorrentInfoHash(file: string, pieceLength: number): Pro
   const { stdout } = await run("/usr/bin/python3", ["-c", script, file, String(pieceLength)]);
   return stdout.trim();
 }
+
+/** What libtorrent reads from a .torrent file: info hash, name, size, web seeds, trackers. */
+export async function libtorrentRead(torrentFile: string): Promise<{
+  infoHash: string;
+  name: string;
+  size: number;
+  webSeeds: string[];
+  trackers: string[];
+}> {
+  const script = [
+    "import libtorrent as lt, json, sys",
+    "ti = lt.torrent_info(sys.argv[1])",
+    "print(json.dumps({'infoHash': str(ti.info_hashes().v1), 'name': ti.name(), 'size': ti.total_size(),",
+    "  'webSeeds': [w['url'] for w in ti.web_seeds()], 'trackers': [t.url for t in ti.trackers()]}))",
+  ].join("\n");
+  const { stdout } = await run("/usr/bin/python3", ["-c", script, torrentFile]);
+  return JSON.parse(stdout);
+}

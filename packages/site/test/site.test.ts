@@ -3,7 +3,8 @@ import { join } from "node:path";
 import parseTorrent from "parse-torrent";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SiteError, type SiteProgress, torrentifySite } from "../src/index.js";
-import { libtorrentInfoHash, pseudoRandom, put, tempDir } from "./helpers.js";
+import { libtorrentInfoHash, libtorrentRead, pseudoRandom, put, tempDir } from "./helpers.js";
+import { unusualPage, unusualPageRewritten } from "./unusual-page.js";
 
 const BIG = 2 * 1024 * 1024 + 12345;
 const T = 'type="application/x-bittorrent"';
@@ -86,6 +87,15 @@ describe("torrentifySite", () => {
     ]);
     // Same info hash as libtorrent makes for the same bytes and piece length.
     expect(t.infoHash).toBe(await libtorrentInfoHash(join(site, "files/os image.img"), t.pieceLength));
+
+    // libtorrent reads the file we wrapped around the info dictionary the same way.
+    expect(await libtorrentRead(join(site, "files/os image.img.torrent"))).toEqual({
+      infoHash: t.infoHash,
+      name: "os image.img",
+      size: BIG,
+      webSeeds: ["https://example.com/docs/files/os%20image.img"],
+      trackers: ["udp://tracker.example.com:6969/announce", "https://t2.example.com/announce"],
+    });
 
     const book = await parse(await readFile(join(mirror, "book.pdf.torrent")));
     expect(book.urlList).toEqual(["https://cdn.example.net/mirror/book.pdf"]);
@@ -223,6 +233,28 @@ describe("torrentifySite", () => {
     expect(parsed.name).toBe("os image.img");
     expect(parsed.urlList).toEqual(["https://example.com/docs/files/os%20image.img"]);
     expect(parsed.announce).toContain("udp://tracker.example.com:6969/announce");
+  });
+
+  it("keeps every byte of an unusual page but the rewritten attributes", async () => {
+    await put(site, "downloads/unusual.html", unusualPage);
+    await put(site, "downloads/big.iso", pseudoRandom(1024 * 1024, 7));
+    const result = await torrentifySite(options());
+    expect(result.links.filter((l) => l.page === "downloads/unusual.html")).toHaveLength(5);
+    expect(await readFile(join(site, "downloads/unusual.html"))).toEqual(
+      Buffer.from(unusualPageRewritten(), "utf8"),
+    );
+  });
+
+  it("stops on an aborted signal before writing anything", async () => {
+    const before = await readFile(join(site, "downloads/index.html"));
+    const controller = new AbortController();
+    controller.abort();
+    const error = (await torrentifySite(options({ signal: controller.signal })).catch(
+      (e: unknown) => e,
+    )) as SiteError;
+    expect(error.code).toBe("ERR_SITE_ABORTED");
+    expect(await readFile(join(site, "downloads/index.html"))).toEqual(before);
+    await expect(lstat(join(site, "seedpress-manifest.json"))).rejects.toThrow();
   });
 
   it("keeps a non-UTF-8 page's bytes", async () => {
