@@ -212,10 +212,21 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
   let skippedSmall = 0;
   const fileResults: SiteFileResult[] = [];
   const sortedTargets = [...targets.values()].sort((a, b) => (a.url.href < b.url.href ? -1 : 1));
-  for (const t of sortedTargets) {
+  // A few files at once: each hash runs on worker threads, and overlapping them hides each one's start
+  // and end (worker start-up, the last pieces, file open). Results keep the sorted order below.
+  const fileWarnings = new Map<Target, SiteWarning[]>();
+  await runLimited(sortedTargets, 3, async (t) => {
     checkAbort(o.signal);
     const first = t.refs[0];
-    if (!first) continue;
+    if (!first) return;
+    const mine: SiteWarning[] = [];
+    fileWarnings.set(t, mine);
+    const warn = (code: SiteErrorCode, message: string, page?: string, href?: string) => {
+      const w: SiteWarning = { code, message };
+      if (page !== undefined) w.page = page;
+      if (href !== undefined) w.href = href;
+      mine.push(w);
+    };
     const where = `link "${first.href}" on page ${first.page}${t.refs.length > 1 ? ` (and ${t.refs.length - 1} more)` : ""}`;
     // Messages end up in the (public) manifest: name files by site path, never by local absolute path.
     const shown = t.root.label === "." ? t.rel : `${t.root.label}${t.rel}`;
@@ -230,7 +241,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
           first.page,
           first.href,
         );
-        continue;
+        return;
       }
       size = s.size;
       mtimeMs = s.mtimeMs;
@@ -251,11 +262,11 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
           first.href,
         );
       }
-      continue;
+      return;
     }
     if (size < o.minSize) {
       skippedSmall++;
-      continue;
+      return;
     }
     // A verbatim copy of a source file (public/ → dist/) is cached under the source, whose mtime holds still.
     let keyPath = t.path;
@@ -306,7 +317,7 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
           first.page,
           first.href,
         );
-        continue;
+        return;
       }
       hashed++;
       bytesHashed += size;
@@ -355,7 +366,10 @@ export async function torrentifySite(options: SiteOptions): Promise<SiteResult> 
       }),
       cached,
     };
-    fileResults.push(t.result);
+  });
+  for (const t of sortedTargets) {
+    warnings.push(...(fileWarnings.get(t) ?? []));
+    if (t.result) fileResults.push(t.result);
   }
 
   const w = warnings[0];
