@@ -2,7 +2,8 @@
 // Bench: random 1 MiB and 16 KiB ranges of a 1 GiB file, keep-alive, 16 connections, driven by wrk,
 // against @seedpress/webseed, nginx (sendfile on, one worker) and express.static, all in this run.
 // Run under the bench lock: flock /tmp/seedpress-bench.lock node bench/webseed.js
-// Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_FILE_MIB (1024).
+// Env: BENCH_SECONDS per run (default 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
+// BENCH_FILE_MIB (1024), BENCH_ONLY (comma-separated server names).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
@@ -10,6 +11,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -21,7 +23,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const threads = Number(process.env.BENCH_THREADS ?? 2);
 const fileSize = Number(process.env.BENCH_FILE_MIB ?? 1024) * 1024 * 1024;
@@ -160,6 +162,10 @@ end
 );
 
 function runWrk(port, rangeLen) {
+  return runWrkFor(port, rangeLen, seconds);
+}
+
+function runWrkFor(port, rangeLen, duration) {
   const r = spawnSync(
     "wrk",
     [
@@ -168,7 +174,7 @@ function runWrk(port, rangeLen) {
       "-c",
       String(connections),
       "-d",
-      `${seconds}s`,
+      `${duration}s`,
       "-s",
       lua,
       `http://127.0.0.1:${port}/big.bin`,
@@ -186,42 +192,91 @@ const sizes = [
   ["1 MiB", 1024 * 1024],
   ["16 KiB", 16 * 1024],
 ];
-const results = {};
-for (const [name, start] of Object.entries(servers)) {
-  if (only && !only.includes(name)) continue;
-  const port = await freePort();
-  const child = await start(port);
-  try {
-    await waitForPort(port, child);
-    results[name] = {};
-    for (const [label, len] of sizes) {
-      runWrk(port, len); // short warm-up is the first run's first seconds; measure a fresh run
-      results[name][label] = runWrk(port, len);
-      const r = results[name][label];
-      console.log(
-        `${name.padEnd(15)} ${label.padEnd(7)} ${r.mbPerSec.toFixed(0).padStart(6)} MB/s ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms  errors ${r.errors} non-2xx ${r.non2xx}`,
-      );
-    }
-  } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** CPU seconds (user + system) of a process and its children (nginx: master + worker). */
+function cpuSeconds(pid) {
+  const pids = [
+    pid,
+    ...spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .stdout.split(/\s+/)
+      .filter(Boolean)
+      .map(Number),
+  ];
+  const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {}
   }
+  return total;
 }
 
-console.log("\nratios (throughput, higher is better):");
-const ours = results.seedpress;
-for (const [label] of sizes) {
-  const parts = [];
-  if (ours && results.nginx)
-    parts.push(`seedpress/nginx ${(ours[label].reqPerSec / results.nginx[label].reqPerSec).toFixed(2)}x`);
-  if (ours && results["express.static"])
-    parts.push(
-      `seedpress/express.static ${(ours[label].reqPerSec / results["express.static"][label].reqPerSec).toFixed(2)}x`,
-    );
-  if (results["express.static"] && results.nginx)
-    parts.push(
-      `express.static/nginx ${(results["express.static"][label].reqPerSec / results.nginx[label].reqPerSec).toFixed(2)}x`,
-    );
-  console.log(`  ${label.padEnd(7)} ${parts.join("  ")}`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// All servers run side by side; rounds interleave them so that load from anything else on the machine
+// falls on each server alike. Each figure is the median over the rounds.
+const running = [];
+try {
+  for (const [name, start] of Object.entries(servers)) {
+    if (only && !only.includes(name)) continue;
+    const port = await freePort();
+    const child = await start(port);
+    running.push({ name, port, child });
+    await waitForPort(port, child);
+  }
+  const results = {};
+  for (const [label, len] of sizes) {
+    for (const s of running) runWrkFor(s.port, len, 1); // warm-up
+    const samples = Object.fromEntries(running.map((s) => [s.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      const order = running.map((_, i) => running[(i + round) % running.length]);
+      for (const s of order) {
+        const cpu0 = cpuSeconds(s.child.pid);
+        const r = runWrk(s.port, len);
+        r.cpuUsPerReq = ((cpuSeconds(s.child.pid) - cpu0) * 1e6) / (r.reqPerSec * seconds);
+        samples[s.name].push(r);
+      }
+    }
+    for (const s of running) {
+      const xs = samples[s.name];
+      const r = {
+        reqPerSec: median(xs.map((x) => x.reqPerSec)),
+        mbPerSec: median(xs.map((x) => x.mbPerSec)),
+        p99Ms: median(xs.map((x) => x.p99Ms)),
+        cpuUsPerReq: median(xs.map((x) => x.cpuUsPerReq)),
+        errors: xs.reduce((a, x) => a + x.errors, 0),
+        non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
+      };
+      (results[s.name] ??= {})[label] = r;
+      console.log(
+        `${s.name.padEnd(15)} ${label.padEnd(7)} ${r.mbPerSec.toFixed(0).padStart(6)} MB/s ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms  server CPU ${r.cpuUsPerReq.toFixed(0).padStart(5)} us/req  errors ${r.errors} non-2xx ${r.non2xx}`,
+      );
+    }
+  }
+
+  console.log(`\nratios (median of ${rounds} interleaved ${seconds}s runs; throughput, higher is better):`);
+  const ours = results.seedpress;
+  for (const [label] of sizes) {
+    const parts = [];
+    const ratio = (a, b) => (a[label].reqPerSec / b[label].reqPerSec).toFixed(2);
+    if (ours && results.nginx) parts.push(`seedpress/nginx ${ratio(ours, results.nginx)}x`);
+    if (ours && results["express.static"])
+      parts.push(`seedpress/express.static ${ratio(ours, results["express.static"])}x`);
+    if (results["express.static"] && results.nginx)
+      parts.push(`express.static/nginx ${ratio(results["express.static"], results.nginx)}x`);
+    console.log(`  ${label.padEnd(7)} ${parts.join("  ")}`);
+  }
+} finally {
+  for (const s of running) s.child.kill("SIGTERM");
+  await Promise.all(
+    running.map((s) => new Promise((r) => (s.child.exitCode !== null ? r() : s.child.once("exit", r)))),
+  );
+  if (process.env.BENCH_KEEP_DATA !== "1") rmSync(join(dataDir, "nginx"), { recursive: true, force: true });
 }
-if (process.env.BENCH_KEEP_DATA !== "1") rmSync(join(dataDir, "nginx"), { recursive: true, force: true });
