@@ -254,7 +254,8 @@ try {
         errors: xs.reduce((a, x) => a + x.errors, 0),
         non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
       };
-      (results[s.name] ??= {})[label] = r;
+      results[s.name] = results[s.name] ?? {};
+      results[s.name][label] = r;
       console.log(
         `${s.name.padEnd(15)} ${label.padEnd(7)} ${r.mbPerSec.toFixed(0).padStart(6)} MB/s ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms  server CPU ${r.cpuUsPerReq.toFixed(0).padStart(5)} us/req  errors ${r.errors} non-2xx ${r.non2xx}`,
       );
