@@ -72,7 +72,7 @@ describe("seedpress site", () => {
     expect(again.stdout).toContain("0 hashed (0.0 MiB), 1 from cache");
     expect(again.stdout).toContain("index.html: files/image.img → files/image.img.torrent");
     expect(again.stderr).toContain('warning: link "files/gone.iso" on page index.html');
-  });
+  }, 60_000);
 
   it("exits 2 with a one-line error on bad usage", () => {
     const noBase = seedpress(["site", site]);
@@ -85,6 +85,23 @@ describe("seedpress site", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope is not a readable folder \[ERR_SITE_DIR\]/);
     expect(seedpress(["site", site, "-u", "https://example.com/", "--mode", "x"]).code).toBe(2);
+    expect(seedpress(["site", site, "-u", "https://example.com/", "--map", "nodir"]).code).toBe(2);
+    writeFileSync(path.join(site, "index.html"), page);
+    const strict = seedpress([
+      "site",
+      site,
+      "-u",
+      "https://example.com/",
+      "--min-size",
+      "1",
+      "--strict",
+      "--no-cache",
+    ]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(
+      /link "files\/gone.iso" on page index.html: no such file files\/gone.iso.*\[ERR_SITE_STRICT\]/,
+    );
+    expect(readFileSync(path.join(site, "index.html"), "utf8")).toBe(page);
     expect(seedpress(["site", site, "-u", "https://example.com/", "--min-size", "lots"]).code).toBe(2);
-  });
+  }, 60_000);
 });
