@@ -192,6 +192,16 @@ describe("torrentifySite", () => {
     expect(t2.infoHash).not.toBe(t.infoHash);
   });
 
+  it("treats a corrupt or foreign cache file as empty and replaces it", async () => {
+    await put(root, "cache/site-cache.json", "{not json");
+    const result = await torrentifySite(options());
+    expect(result.summary).toMatchObject({ hashed: 2, cached: 0 });
+    expect(JSON.parse(await readFile(cacheFile, "utf8")).seedpressSiteCache).toBe(1);
+    await put(root, "cache/site-cache.json", JSON.stringify({ seedpressSiteCache: 1, entries: { x: 1 } }));
+    await makeSite();
+    expect((await torrentifySite(options())).summary).toMatchObject({ hashed: 2, cached: 0 });
+  });
+
   it("keys copies of source files (public/ → dist/) by the source's mtime", async () => {
     const pub = join(root, "public");
     await put(pub, "files/os image.img", pseudoRandom(BIG, 1));
