@@ -7,7 +7,9 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig["options"
   options: T,
   positionals: { min: number; max: number; names: string },
 ) {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+  >;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -38,7 +40,8 @@ const UNITS: Record<string, number> = {
 export function parseByteSize(text: string, what: string): number {
   const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
   const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new UsageError(`${what}: "${text}" is not a size (try 262144, 256KiB or 1MiB)`);
+  if (!match || unit === undefined)
+    throw new UsageError(`${what}: "${text}" is not a size (try 262144, 256KiB or 1MiB)`);
   return Number(match[1]) * unit;
 }
 

@@ -14,16 +14,43 @@ writeFileSync(path.join(release, "sub", "notes.txt"), "release notes\n");
 describe("seedpress create / info / magnet / verify", () => {
   it("creates a hybrid torrent and reports it as JSON", () => {
     const out = path.join(dir, "release.torrent");
-    const r = seedpress(["create", release, "--hybrid", "-l", "16KiB", "-a", "http://127.0.0.1:1/announce", "-w", "http://127.0.0.1:2/", "-o", out, "--json"]);
+    const r = seedpress([
+      "create",
+      release,
+      "--hybrid",
+      "-l",
+      "16KiB",
+      "-a",
+      "http://127.0.0.1:1/announce",
+      "-w",
+      "http://127.0.0.1:2/",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ file: out, name: "release", pieceLength: 16384, length: 100_014, files: 2, version: "hybrid" });
+    expect(json).toMatchObject({
+      file: out,
+      name: "release",
+      pieceLength: 16384,
+      length: 100_014,
+      files: 2,
+      version: "hybrid",
+    });
     expect(json.infoHash).toMatch(/^[0-9a-f]{40}$/);
     expect(json.infoHashV2).toMatch(/^[0-9a-f]{64}$/);
 
     const info = JSON.parse(seedpress(["info", out, "--json"]).stdout);
-    expect(info).toMatchObject({ name: "release", infoHash: json.infoHash, infoHashV2: json.infoHashV2, pieceLength: 16384, length: 100_014, private: false });
+    expect(info).toMatchObject({
+      name: "release",
+      infoHash: json.infoHash,
+      infoHashV2: json.infoHashV2,
+      pieceLength: 16384,
+      length: 100_014,
+      private: false,
+    });
     expect(info.files).toEqual([
       { path: "image.img", length: 100_000, piecesRoot: expect.any(String) },
       { path: "sub/notes.txt", length: 14, piecesRoot: expect.any(String) },
@@ -34,7 +61,11 @@ describe("seedpress create / info / magnet / verify", () => {
     const magnet = seedpress(["magnet", out]).stdout.trim();
     expect(magnet).toContain(`xt=urn:btih:${json.infoHash}`);
     expect(magnet).toContain(`xt=urn:btmh:1220${json.infoHashV2}`);
-    expect(JSON.parse(seedpress(["info", magnet, "--json"]).stdout)).toMatchObject({ infoHash: json.infoHash, infoHashV2: json.infoHashV2, name: "release" });
+    expect(JSON.parse(seedpress(["info", magnet, "--json"]).stdout)).toMatchObject({
+      infoHash: json.infoHash,
+      infoHashV2: json.infoHashV2,
+      name: "release",
+    });
 
     expect(seedpress(["verify", out, release]).code).toBe(0);
   });
@@ -48,7 +79,9 @@ describe("seedpress create / info / magnet / verify", () => {
     writeFileSync(image, data);
     const r = seedpress(["verify", out, release, "--json"]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).failures).toEqual([{ path: "image.img", reason: "hash", piece: 2, start: 32768, end: 49152 }]);
+    expect(JSON.parse(r.stdout).failures).toEqual([
+      { path: "image.img", reason: "hash", piece: 2, start: 32768, end: 49152 },
+    ]);
     const human = seedpress(["verify", out, release]);
     expect(human.stdout).toContain("image.img: piece 2 bad (bytes 32768-49151)");
     data[40_000] ^= 1;

@@ -32,18 +32,33 @@ await new Promise((resolve, reject) => stream.end((error) => (error ? reject(err
 const sums = `${createHash("sha256").update(readFileSync(image)).digest("hex")}  ${path.basename(image)}\n`;
 writeFileSync(path.join(folder, "SHA256SUMS"), sums);
 // A real release signs SHA256SUMS with gpg; a keyed hash stands in so the example needs no keyring.
-writeFileSync(path.join(folder, "SHA256SUMS.sig"), `${createHmac("sha256", "release-key").update(sums).digest("hex")}\n`);
+writeFileSync(
+  path.join(folder, "SHA256SUMS.sig"),
+  `${createHmac("sha256", "release-key").update(sums).digest("hex")}\n`,
+);
 
 const torrent = path.join(out, `seedos-${version}.torrent`);
-const run = (args) => execFileSync(process.execPath, [cli, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+const run = (args) =>
+  execFileSync(process.execPath, [cli, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 const created = JSON.parse(
   run([
-    "create", folder, "--hybrid", "-o", torrent, "--json",
-    "--announce", "http://tracker.seedos.example/announce",
-    "--web-seed", "https://mirror-a.seedos.example/releases/",
-    "--web-seed", "https://mirror-b.seedos.example/pub/seedos/",
-    "--comment", `SeedOS ${version} release`,
+    "create",
+    folder,
+    "--hybrid",
+    "-o",
+    torrent,
+    "--json",
+    "--announce",
+    "http://tracker.seedos.example/announce",
+    "--web-seed",
+    "https://mirror-a.seedos.example/releases/",
+    "--web-seed",
+    "https://mirror-b.seedos.example/pub/seedos/",
+    "--comment",
+    `SeedOS ${version} release`,
   ]),
 );
 run(["verify", torrent, folder]);
-process.stdout.write(`${JSON.stringify({ torrent, folder, infoHash: created.infoHash, infoHashV2: created.infoHashV2 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ torrent, folder, infoHash: created.infoHash, infoHashV2: created.infoHashV2 })}\n`,
+);

@@ -18,10 +18,15 @@ const LIBTORRENT_LOAD_LIMIT = 10 * 1000 * 1000;
 
 function trackerTiers(announce: CreateTorrentOptions["announce"]): string[][] {
   if (!announce) return [];
-  const tiers = announce.map((entry) => (Array.isArray(entry) ? entry : [entry])).filter((tier) => tier.length > 0);
+  const tiers = announce
+    .map((entry) => (Array.isArray(entry) ? entry : [entry]))
+    .filter((tier) => tier.length > 0);
   for (const url of tiers.flat()) {
     if (!/^(https?|udp|wss?):\/\/[^\s/]+/i.test(url)) {
-      throw new TorrentError("ERR_TORRENT_OPTION", `announce URL "${url}" is not an http(s), udp or ws(s) URL`);
+      throw new TorrentError(
+        "ERR_TORRENT_OPTION",
+        `announce URL "${url}" is not an http(s), udp or ws(s) URL`,
+      );
     }
   }
   return tiers;
@@ -32,25 +37,32 @@ function creationDate(option: CreateTorrentOptions["creationDate"]): number | un
   if (typeof option === "number") return option;
   const epoch = process.env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && epoch !== "") {
-    if (!/^\d+$/.test(epoch)) throw new TorrentError("ERR_TORRENT_OPTION", `SOURCE_DATE_EPOCH "${epoch}" is not a number of seconds`);
+    if (!/^\d+$/.test(epoch))
+      throw new TorrentError("ERR_TORRENT_OPTION", `SOURCE_DATE_EPOCH "${epoch}" is not a number of seconds`);
     return Number(epoch);
   }
   return Math.floor(Date.now() / 1000);
 }
 
-export async function createTorrent(input: string, options: CreateTorrentOptions = {}): Promise<CreatedTorrent> {
+export async function createTorrent(
+  input: string,
+  options: CreateTorrentOptions = {},
+): Promise<CreatedTorrent> {
   const version = options.version ?? "v1";
-  if (!["v1", "v2", "hybrid"].includes(version)) throw new TorrentError("ERR_TORRENT_OPTION", `version "${version}" is not v1, v2 or hybrid`);
+  if (!["v1", "v2", "hybrid"].includes(version))
+    throw new TorrentError("ERR_TORRENT_OPTION", `version "${version}" is not v1, v2 or hybrid`);
   const tiers = trackerTiers(options.announce);
   const walked = await walk(input, options);
   const name = options.name ?? path.basename(walked.root);
   checkPathSegment(name, "name");
   const single = walked.singleFile;
   const totalLength = walked.files.reduce((sum, f) => sum + f.length, 0);
-  if (totalLength === 0) throw new TorrentError("ERR_TORRENT_EMPTY", `${input}: every file is empty, there is nothing to hash`);
+  if (totalLength === 0)
+    throw new TorrentError("ERR_TORRENT_EMPTY", `${input}: every file is empty, there is nothing to hash`);
   const pieceLength = resolvePieceLength(options.pieceLength, totalLength);
   const webSeeds = (options.webSeeds ?? []).map((url) => {
-    if (!/^https?:\/\/[^\s/]+/i.test(url)) throw new TorrentError("ERR_TORRENT_OPTION", `web seed "${url}" is not an http(s) URL`);
+    if (!/^https?:\/\/[^\s/]+/i.test(url))
+      throw new TorrentError("ERR_TORRENT_OPTION", `web seed "${url}" is not an http(s) URL`);
     return single || url.endsWith("/") ? url : `${url}/`;
   });
 
@@ -69,7 +81,8 @@ export async function createTorrent(input: string, options: CreateTorrentOptions
     if (single) info.length = totalLength;
     else info.files = real.map((f) => ({ length: f.length, path: f.pathSegments }));
   } else {
-    const layout = version === "hybrid" ? withPadFiles(real, pieceLength, options.tailPad !== false, single) : real;
+    const layout =
+      version === "hybrid" ? withPadFiles(real, pieceLength, options.tailPad !== false, single) : real;
     const sources: HashSource[] = layout.map((f) => ({
       path: f.padding ? null : (f as (typeof real)[number]).absolutePath,
       length: f.length,
@@ -77,7 +90,12 @@ export async function createTorrent(input: string, options: CreateTorrentOptions
     const lastReal = layout.length - 1 - [...layout].reverse().findIndex((f) => !f.padding && f.length > 0);
     // The last real file's last v1 piece stays short unless a pad file follows it.
     const shortLast = layout[lastReal + 1]?.padding ? -1 : lastReal;
-    const hashes = await hashPerFile(sources, pieceLength, { roots: true, sha1: version === "hybrid", shortLastFile: shortLast }, engine);
+    const hashes = await hashPerFile(
+      sources,
+      pieceLength,
+      { roots: true, sha1: version === "hybrid", shortLastFile: shortLast },
+      engine,
+    );
     const treeFiles = layout.flatMap((f, i) => {
       if (f.padding) return [];
       if (f.length === 0) return [{ pathSegments: f.pathSegments, length: 0 }];
@@ -92,7 +110,9 @@ export async function createTorrent(input: string, options: CreateTorrentOptions
       if (single) info.length = totalLength;
       else {
         info.files = layout.map((f) =>
-          f.padding ? { attr: "p", length: f.length, path: f.pathSegments } : { length: f.length, path: f.pathSegments },
+          f.padding
+            ? { attr: "p", length: f.length, path: f.pathSegments }
+            : { length: f.length, path: f.pathSegments },
         );
       }
     }
@@ -104,7 +124,10 @@ export async function createTorrent(input: string, options: CreateTorrentOptions
   for (const file of real) {
     const now = await stat(file.absolutePath).catch(() => undefined);
     if (!now || now.size !== file.length || now.mtimeMs !== file.mtimeMs) {
-      throw new TorrentError("ERR_TORRENT_FILE_CHANGED", `${file.absolutePath} changed while it was being hashed`);
+      throw new TorrentError(
+        "ERR_TORRENT_FILE_CHANGED",
+        `${file.absolutePath} changed while it was being hashed`,
+      );
     }
   }
 

@@ -28,7 +28,8 @@ function workerUrl(): URL {
 
 function toError(reply: Extract<WorkerReply, { ok: false }>): TorrentError {
   if (reply.changed) return new TorrentError("ERR_TORRENT_FILE_CHANGED", reply.message);
-  if (reply.code === "ENOENT") return new TorrentError("ERR_TORRENT_FILE_CHANGED", `a file vanished while hashing: ${reply.message}`);
+  if (reply.code === "ENOENT")
+    return new TorrentError("ERR_TORRENT_FILE_CHANGED", `a file vanished while hashing: ${reply.message}`);
   return new TorrentError("ERR_TORRENT_PATH_UNREADABLE", `cannot read while hashing: ${reply.message}`);
 }
 
@@ -106,7 +107,11 @@ async function runJobs(
 }
 
 /** v1: SHA-1 of every piece of the concatenated sources. */
-export async function hashV1Pieces(files: HashSource[], pieceLength: number, options: EngineOptions): Promise<Uint8Array> {
+export async function hashV1Pieces(
+  files: HashSource[],
+  pieceLength: number,
+  options: EngineOptions,
+): Promise<Uint8Array> {
   const totalLength = files.reduce((sum, f) => sum + f.length, 0);
   const pieceCount = Math.ceil(totalLength / pieceLength);
   const perJob = Math.max(1, Math.floor(JOB_BYTES / pieceLength));
@@ -115,9 +120,14 @@ export async function hashV1Pieces(files: HashSource[], pieceLength: number, opt
     jobs.push({ kind: "v1", first, count: Math.min(perJob, pieceCount - first) });
   }
   const pieces = new Uint8Array(pieceCount * 20);
-  await runJobs({ files, pieceLength, totalLength }, jobs, (index, reply) => {
-    pieces.set(reply.sha1!, (jobs[index] as { first: number }).first * 20);
-  }, options);
+  await runJobs(
+    { files, pieceLength, totalLength },
+    jobs,
+    (index, reply) => {
+      pieces.set(reply.sha1!, (jobs[index] as { first: number }).first * 20);
+    },
+    options,
+  );
   return pieces;
 }
 
@@ -142,7 +152,14 @@ export async function hashPerFile(
   let batch: FilePiecesTask[] = [];
   let batchBytes = 0;
   const flush = () => {
-    if (batch.length) jobs.push({ kind: "files", tasks: batch, roots: want.roots, sha1: want.sha1, shortLastFile: want.shortLastFile });
+    if (batch.length)
+      jobs.push({
+        kind: "files",
+        tasks: batch,
+        roots: want.roots,
+        sha1: want.sha1,
+        shortLastFile: want.shortLastFile,
+      });
     batch = [];
     batchBytes = 0;
   };
@@ -162,13 +179,26 @@ export async function hashPerFile(
   });
   flush();
   const totalLength = files.reduce((sum, f) => sum + f.length, 0);
-  await runJobs({ files, pieceLength, totalLength }, jobs, (index, reply) => {
-    let at = 0;
-    for (const task of (jobs[index] as { tasks: FilePiecesTask[] }).tasks) {
-      if (reply.roots) result.roots[task.fileIndex]!.set(reply.roots.subarray(at * 32, (at + task.pieceCount) * 32), task.firstPiece * 32);
-      if (reply.sha1) result.sha1[task.fileIndex]!.set(reply.sha1.subarray(at * 20, (at + task.pieceCount) * 20), task.firstPiece * 20);
-      at += task.pieceCount;
-    }
-  }, options);
+  await runJobs(
+    { files, pieceLength, totalLength },
+    jobs,
+    (index, reply) => {
+      let at = 0;
+      for (const task of (jobs[index] as { tasks: FilePiecesTask[] }).tasks) {
+        if (reply.roots)
+          result.roots[task.fileIndex]!.set(
+            reply.roots.subarray(at * 32, (at + task.pieceCount) * 32),
+            task.firstPiece * 32,
+          );
+        if (reply.sha1)
+          result.sha1[task.fileIndex]!.set(
+            reply.sha1.subarray(at * 20, (at + task.pieceCount) * 20),
+            task.firstPiece * 20,
+          );
+        at += task.pieceCount;
+      }
+    },
+    options,
+  );
   return result;
 }

@@ -1,9 +1,21 @@
 // One hashing job, as run by a worker thread or, for tiny inputs, by the calling thread.
-import { type FilePiecesTask, type HashSource, PieceHasher, SourceChangedError } from "./piece-hasher.js";
+import {
+  type FilePiecesTask,
+  type HashSource,
+  type PieceHasher,
+  SourceChangedError,
+} from "./piece-hasher.js";
 
 export type WorkerJob =
   | { id: number; kind: "v1"; first: number; count: number }
-  | { id: number; kind: "files"; tasks: FilePiecesTask[]; roots: boolean; sha1: boolean; shortLastFile: number };
+  | {
+      id: number;
+      kind: "files";
+      tasks: FilePiecesTask[];
+      roots: boolean;
+      sha1: boolean;
+      shortLastFile: number;
+    };
 
 export type WorkerReply =
   | { id: number; ok: true; bytes: number; sha1?: Uint8Array; roots?: Uint8Array }
@@ -43,7 +55,12 @@ export function runJob(hasher: PieceHasher, init: WorkerInit, job: WorkerJob): W
     return { id: job.id, ok: true, bytes, ...(roots && { roots }), ...(sha1 && { sha1 }) };
   } catch (error) {
     if (error instanceof SourceChangedError) {
-      return { id: job.id, ok: false, changed: { path: error.filePath, expected: error.expected }, message: error.message };
+      return {
+        id: job.id,
+        ok: false,
+        changed: { path: error.filePath, expected: error.expected },
+        message: error.message,
+      };
     }
     const err = error as NodeJS.ErrnoException;
     return { id: job.id, ok: false, message: err.message, ...(err.code && { code: err.code }) };

@@ -8,7 +8,13 @@ export { parseTorrent } from "./parse.js";
 export { autoPieceLength, checkPieceLength, MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from "./piece-length.js";
 export { checkPathSegment } from "./safe-path.js";
 export * from "./types.js";
-export { type FileStatus, type VerifyFailure, type VerifyOptions, type VerifyReport, verifyTorrent } from "./verify.js";
+export {
+  type FileStatus,
+  type VerifyFailure,
+  type VerifyOptions,
+  type VerifyReport,
+  verifyTorrent,
+} from "./verify.js";
 export { VERSION } from "./version.js";
 export { type WalkOptions, type WalkResult, walk } from "./walk.js";
 export { writeFileAtomic, writeTorrentFile } from "./write-file.js";

@@ -1,7 +1,6 @@
 // Builds the `info` dictionary (v1, v2 or hybrid) and the piece layers from a file list and its hashes.
 import type { BInput } from "./bencode.js";
-import { merkleRoot, nextPowerOfTwo, zeroSubtreeRoot } from "./merkle.js";
-import { BLOCK_SIZE } from "./merkle.js";
+import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo, zeroSubtreeRoot } from "./merkle.js";
 
 export interface LayoutFile {
   pathSegments: string[];
@@ -16,7 +15,12 @@ export interface LayoutFile {
  * layout: a pad file just before each non-empty file that would not start on a piece boundary (so
  * after any empty files in between), none at the end. A single-file torrent gets none.
  */
-export function withPadFiles(files: LayoutFile[], pieceLength: number, tailPad: boolean, singleFile: boolean): LayoutFile[] {
+export function withPadFiles(
+  files: LayoutFile[],
+  pieceLength: number,
+  tailPad: boolean,
+  singleFile: boolean,
+): LayoutFile[] {
   if (singleFile) return files;
   const out: LayoutFile[] = [];
   const pad = (length: number) => out.push({ pathSegments: [".pad", String(length)], length, padding: true });
@@ -39,7 +43,11 @@ export function withPadFiles(files: LayoutFile[], pieceLength: number, tailPad: 
 }
 
 /** The v2 root of one file from its piece roots, and its piece layer (only for files larger than a piece). */
-export function fileRootAndLayer(pieceRoots: Uint8Array, length: number, pieceLength: number): { root: Uint8Array; layer?: Uint8Array } {
+export function fileRootAndLayer(
+  pieceRoots: Uint8Array,
+  length: number,
+  pieceLength: number,
+): { root: Uint8Array; layer?: Uint8Array } {
   if (length <= pieceLength) return { root: pieceRoots.subarray(0, 32) };
   const pieces = pieceRoots.length / 32;
   const padHeight = Math.log2(pieceLength / BLOCK_SIZE);
@@ -58,7 +66,9 @@ export { zeroSubtreeRoot };
 type TreeNode = Map<string, TreeNode | BInput>;
 
 /** BEP 52 `file tree`: nested dictionaries, a file is { "": { length, pieces root? } }. */
-export function fileTree(files: { pathSegments: string[]; length: number; piecesRoot?: Uint8Array }[]): BInput {
+export function fileTree(
+  files: { pathSegments: string[]; length: number; piecesRoot?: Uint8Array }[],
+): BInput {
   const top: TreeNode = new Map();
   for (const file of files) {
     let node = top;

@@ -2,7 +2,9 @@
 import { TorrentError } from "./errors.js";
 import type { TorrentMeta } from "./types.js";
 
-export function toMagnet(meta: Pick<TorrentMeta, "infoHash" | "infoHashV2" | "name" | "announce" | "urlList" | "length">): string {
+export function toMagnet(
+  meta: Pick<TorrentMeta, "infoHash" | "infoHashV2" | "name" | "announce" | "urlList" | "length">,
+): string {
   const parts: string[] = [];
   if (meta.infoHash) parts.push(`xt=urn:btih:${meta.infoHash}`);
   if (meta.infoHashV2) parts.push(`xt=urn:btmh:1220${meta.infoHashV2}`);
@@ -34,7 +36,8 @@ function base32ToHex(text: string): string {
 }
 
 export function parseMagnet(uri: string): MagnetInfo {
-  if (!uri.startsWith("magnet:?")) throw new TorrentError("ERR_TORRENT_MAGNET", `"${uri.slice(0, 40)}" is not a magnet link`);
+  if (!uri.startsWith("magnet:?"))
+    throw new TorrentError("ERR_TORRENT_MAGNET", `"${uri.slice(0, 40)}" is not a magnet link`);
   const params = new URLSearchParams(uri.slice("magnet:?".length));
   const out: MagnetInfo = { announce: [], urlList: [] };
   for (const xt of params.getAll("xt")) {
@@ -43,7 +46,8 @@ export function parseMagnet(uri: string): MagnetInfo {
     if (v1) out.infoHash = v1[1]!.length === 40 ? v1[1]!.toLowerCase() : base32ToHex(v1[1]!);
     else if (v2) out.infoHashV2 = v2[1]!.toLowerCase();
   }
-  if (!out.infoHash && !out.infoHashV2) throw new TorrentError("ERR_TORRENT_MAGNET", "the magnet link has no btih or btmh info hash");
+  if (!out.infoHash && !out.infoHashV2)
+    throw new TorrentError("ERR_TORRENT_MAGNET", "the magnet link has no btih or btmh info hash");
   const dn = params.get("dn");
   if (dn) out.name = dn;
   const xl = params.get("xl");

@@ -55,7 +55,8 @@ function parseV1Files(info: BDict, name: string): V1Files {
     if (typeof length !== "number" || length < 0) invalid(`info "length" is not a non-negative integer`);
     return { single: true, files: [{ path: name, pathSegments: [name], length, offset: 0, padding: false }] };
   }
-  if (!Array.isArray(files) || files.length === 0) invalid(`info has neither "length" nor a non-empty "files" list`);
+  if (!Array.isArray(files) || files.length === 0)
+    invalid(`info has neither "length" nor a non-empty "files" list`);
   let offset = 0;
   const out = files.map((entry, i) => {
     const where = `info.files[${i}]`;
@@ -99,7 +100,8 @@ function parseFileTree(tree: BValue | undefined): V2File[] {
         const length = getInt(child, "length", where, true);
         if (length < 0) invalid(`${where} has a negative length`);
         const root = child.get("pieces root");
-        if (length > 0 && (!isBytes(root) || root.length !== 32)) invalid(`${where} has no 32-byte "pieces root"`);
+        if (length > 0 && (!isBytes(root) || root.length !== 32))
+          invalid(`${where} has no 32-byte "pieces root"`);
         out.push({ pathSegments: segments, length, ...(length > 0 && { piecesRoot: root as Uint8Array }) });
         if (node.size > 1) invalid(`${where} is both a file and a folder`);
       } else {
@@ -115,7 +117,9 @@ function parseTrackers(root: BDict): string[][] {
   const list = root.get("announce-list");
   if (Array.isArray(list) && list.length > 0) {
     const tiers = list
-      .map((tier) => (Array.isArray(tier) ? tier.filter(isBytes).map(text) : isBytes(tier) ? [text(tier)] : []))
+      .map((tier) =>
+        Array.isArray(tier) ? tier.filter(isBytes).map(text) : isBytes(tier) ? [text(tier)] : [],
+      )
       .filter((tier) => tier.length > 0);
     if (tiers.length > 0) return tiers;
   }
@@ -126,7 +130,11 @@ function parseTrackers(root: BDict): string[][] {
 function parseUrlList(root: BDict): string[] {
   const v = root.get("url-list");
   if (isBytes(v)) return v.length > 0 ? [text(v)] : [];
-  if (Array.isArray(v)) return v.filter(isBytes).map(text).filter((u) => u.length > 0);
+  if (Array.isArray(v))
+    return v
+      .filter(isBytes)
+      .map(text)
+      .filter((u) => u.length > 0);
   return [];
 }
 
@@ -144,7 +152,8 @@ export function parseTorrent(bytes: Uint8Array): TorrentMeta {
   const name = checkPathSegment(text(nameBytes), "info name");
   const pieceLength = getInt(info, "piece length", "info", true);
   const metaVersion = getInt(info, "meta version", "info");
-  if (metaVersion !== undefined && metaVersion !== 2) invalid(`info "meta version" ${metaVersion} is not supported`);
+  if (metaVersion !== undefined && metaVersion !== 2)
+    invalid(`info "meta version" ${metaVersion} is not supported`);
   const hasV1 = info.has("pieces");
   const hasV2 = metaVersion === 2;
   if (!hasV1 && !hasV2) invalid(`info has neither "pieces" (v1) nor "meta version" 2`);
@@ -168,14 +177,17 @@ export function parseTorrent(bytes: Uint8Array): TorrentMeta {
     const total = files.reduce((sum, f) => sum + f.length, 0);
     pieceCount = Math.ceil(total / pieceLength);
     if (p.length / 20 !== pieceCount) {
-      invalid(`info "pieces" holds ${p.length / 20} hashes but ${total} bytes in pieces of ${pieceLength} need ${pieceCount}`);
+      invalid(
+        `info "pieces" holds ${p.length / 20} hashes but ${total} bytes in pieces of ${pieceLength} need ${pieceCount}`,
+      );
     }
   }
 
   let pieceLayers: Map<string, Uint8Array> | undefined;
   if (hasV2) {
     const tree = parseFileTree(info.get("file tree"));
-    const treeSingle = tree.length === 1 && tree[0]!.pathSegments.length === 1 && tree[0]!.pathSegments[0] === name;
+    const treeSingle =
+      tree.length === 1 && tree[0]!.pathSegments.length === 1 && tree[0]!.pathSegments[0] === name;
     const layersValue = root.get("piece layers");
     if (layersValue !== undefined && !isDict(layersValue)) invalid(`"piece layers" is not a dictionary`);
     pieceLayers = new Map();
@@ -189,8 +201,10 @@ export function parseTorrent(bytes: Uint8Array): TorrentMeta {
       const layer = layersValue?.get(key);
       const where = file.pathSegments.join("/");
       if (!isBytes(layer)) invalid(`"piece layers" has no layer for ${where}`);
-      if (layer.length !== count * 32) invalid(`the piece layer of ${where} has ${layer.length / 32} hashes, ${count} expected`);
-      if (!layerMatchesRoot(layer, file.piecesRoot, pieceLength)) invalid(`the piece layer of ${where} does not hash to its pieces root`);
+      if (layer.length !== count * 32)
+        invalid(`the piece layer of ${where} has ${layer.length / 32} hashes, ${count} expected`);
+      if (!layerMatchesRoot(layer, file.piecesRoot, pieceLength))
+        invalid(`the piece layer of ${where} does not hash to its pieces root`);
       pieceLayers.set(hex(file.piecesRoot), layer);
     }
     const v2Files: TorrentFile[] = [];
@@ -252,16 +266,23 @@ export function parseTorrent(bytes: Uint8Array): TorrentMeta {
 }
 
 /** A hybrid's v1 file list (minus pad files) must equal its v2 file tree, each file piece-aligned. */
-function checkHybridAgreement(v1: TorrentFile[], v2: TorrentFile[], v1Single: boolean, v2Single: boolean, pieceLength: number): void {
-  const disagree = (why: string): never =>
-    invalid(`hybrid torrent's v1 and v2 halves disagree: ${why}`);
-  if (v1Single !== v2Single) disagree(`v1 is ${v1Single ? "single" : "multi"}-file, v2 is ${v2Single ? "single" : "multi"}-file`);
+function checkHybridAgreement(
+  v1: TorrentFile[],
+  v2: TorrentFile[],
+  v1Single: boolean,
+  v2Single: boolean,
+  pieceLength: number,
+): void {
+  const disagree = (why: string): never => invalid(`hybrid torrent's v1 and v2 halves disagree: ${why}`);
+  if (v1Single !== v2Single)
+    disagree(`v1 is ${v1Single ? "single" : "multi"}-file, v2 is ${v2Single ? "single" : "multi"}-file`);
   const realV1 = v1.filter((f) => !f.padding);
   if (realV1.length !== v2.length) disagree(`v1 lists ${realV1.length} files, v2 ${v2.length}`);
   realV1.forEach((f, i) => {
     const g = v2[i]!;
     if (f.path !== g.path) disagree(`file ${i} is "${f.path}" in v1 but "${g.path}" in v2`);
     if (f.length !== g.length) disagree(`"${f.path}" is ${f.length} bytes in v1 but ${g.length} in v2`);
-    if (f.length > 0 && f.offset % pieceLength !== 0) disagree(`"${f.path}" does not start on a piece boundary (missing pad file)`);
+    if (f.length > 0 && f.offset % pieceLength !== 0)
+      disagree(`"${f.path}" does not start on a piece boundary (missing pad file)`);
   });
 }

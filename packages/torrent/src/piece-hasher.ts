@@ -5,6 +5,7 @@
 import { hash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
+import { nativeKernel } from "./native.js";
 
 export interface HashSource {
   /** Absolute path, or null for a BEP 47 pad file (zeros). */
@@ -45,7 +46,9 @@ export class PieceHasher {
       this.offsets.push(offset);
       offset += file.length;
     }
-    this.buffer = Buffer.allocUnsafe(Math.max(pieceLength, Math.floor(READ_CHUNK / pieceLength) * pieceLength));
+    this.buffer = Buffer.allocUnsafe(
+      Math.max(pieceLength, Math.floor(READ_CHUNK / pieceLength) * pieceLength),
+    );
   }
 
   close(): void {
@@ -101,13 +104,24 @@ export class PieceHasher {
   }
 
   /** v1: SHA-1 of pieces [first, first+count) of the concatenation, into `out` (20 bytes each). */
-  hashV1(first: number, count: number, totalLength: number, out: Uint8Array, onBytes?: (n: number) => void): void {
+  hashV1(
+    first: number,
+    count: number,
+    totalLength: number,
+    out: Uint8Array,
+    onBytes?: (n: number) => void,
+  ): void {
     const perChunk = this.buffer.length / this.pieceLength;
     for (let done = 0; done < count; done += perChunk) {
       const pieces = Math.min(perChunk, count - done);
       const start = (first + done) * this.pieceLength;
       const length = Math.min(pieces * this.pieceLength, totalLength - start);
       this.readConcatenated(start, length);
+      if (nativeKernel) {
+        nativeKernel.sha1Pieces(this.buffer, length, this.pieceLength, out.subarray(done * 20));
+        onBytes?.(length);
+        continue;
+      }
       for (let p = 0; p < pieces; p++) {
         const from = p * this.pieceLength;
         const piece = this.buffer.subarray(from, Math.min(from + this.pieceLength, length));
@@ -141,6 +155,20 @@ export class PieceHasher {
       const start = (task.firstPiece + done) * pl;
       const length = Math.min(pieces * pl, file.length - start);
       this.readFile(task.fileIndex, start, length, 0);
+      if (nativeKernel) {
+        if (roots) nativeKernel.merklePieces(this.buffer, length, pl, width, roots.subarray(done * 32));
+        if (sha1) {
+          // A pad file follows the last piece unless it is the torrent's short last piece.
+          let sha1Length = length;
+          if (length % pl !== 0 && !shortLastPiece) {
+            sha1Length = pieces * pl;
+            this.buffer.fill(0, length, sha1Length);
+          }
+          nativeKernel.sha1Pieces(this.buffer, sha1Length, pl, sha1.subarray(done * 20));
+        }
+        onBytes?.(length);
+        continue;
+      }
       for (let p = 0; p < pieces; p++) {
         const from = p * pl;
         const pieceBytes = Math.min(pl, length - from);
@@ -148,7 +176,10 @@ export class PieceHasher {
           const blocks = Math.ceil(pieceBytes / BLOCK_SIZE);
           for (let b = 0; b < blocks; b++) {
             const s = from + b * BLOCK_SIZE;
-            leaves.set(hash("sha256", this.buffer.subarray(s, Math.min(s + BLOCK_SIZE, from + pieceBytes)), "buffer"), b * 32);
+            leaves.set(
+              hash("sha256", this.buffer.subarray(s, Math.min(s + BLOCK_SIZE, from + pieceBytes)), "buffer"),
+              b * 32,
+            );
           }
           roots.set(merkleRoot(leaves.subarray(0, blocks * 32), width), (done + p) * 32);
         }

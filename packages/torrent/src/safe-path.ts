@@ -12,7 +12,10 @@ export function checkPathSegment(segment: string, where: string): string {
     segment.includes("\0") ||
     /^[a-zA-Z]:/.test(segment);
   if (bad) {
-    throw new TorrentError("ERR_TORRENT_PATH_UNSAFE", `${where}: unsafe path component ${JSON.stringify(segment)}`);
+    throw new TorrentError(
+      "ERR_TORRENT_PATH_UNSAFE",
+      `${where}: unsafe path component ${JSON.stringify(segment)}`,
+    );
   }
   return segment;
 }

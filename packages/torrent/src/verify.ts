@@ -52,7 +52,10 @@ async function locate(meta: TorrentMeta, content: string): Promise<Located[]> {
   }
   if (!baseStat) throw new TorrentError("ERR_TORRENT_PATH_NOT_FOUND", `${content}: no such file or folder`);
   if (!meta.singleFile && !baseStat.isDirectory()) {
-    throw new TorrentError("ERR_TORRENT_OPTION", `${content}: the torrent is multi-file, give its top folder`);
+    throw new TorrentError(
+      "ERR_TORRENT_OPTION",
+      `${content}: the torrent is multi-file, give its top folder`,
+    );
   }
   const rootReal = await fsp.realpath(meta.singleFile ? path.dirname(base) : base);
   return Promise.all(
@@ -71,7 +74,11 @@ async function locate(meta: TorrentMeta, content: string): Promise<Located[]> {
   );
 }
 
-export async function verifyTorrent(meta: TorrentMeta, content: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyTorrent(
+  meta: TorrentMeta,
+  content: string,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const located = await locate(meta, content);
   const failures: VerifyFailure[] = [];
   for (const l of located) {
@@ -95,10 +102,23 @@ export async function verifyTorrent(meta: TorrentMeta, content: string, options:
     const expected = meta.pieces!;
     for (let piece = 0; piece < meta.pieceCount; piece++) {
       const start = piece * pl;
-      const end = Math.min(start + pl, meta.files.reduce((s, f) => s + f.length, 0));
-      const touched = located.filter((l) => !l.file.padding && l.file.length > 0 && l.file.offset < end && l.file.offset + l.file.length > start);
+      const end = Math.min(
+        start + pl,
+        meta.files.reduce((s, f) => s + f.length, 0),
+      );
+      const touched = located.filter(
+        (l) =>
+          !l.file.padding &&
+          l.file.length > 0 &&
+          l.file.offset < end &&
+          l.file.offset + l.file.length > start,
+      );
       const touchesBad = touched.some((l) => l.status !== "ok");
-      const matches = Buffer.compare(hashes.subarray(piece * 20, piece * 20 + 20), expected.subarray(piece * 20, piece * 20 + 20)) === 0;
+      const matches =
+        Buffer.compare(
+          hashes.subarray(piece * 20, piece * 20 + 20),
+          expected.subarray(piece * 20, piece * 20 + 20),
+        ) === 0;
       if (matches && !touchesBad) continue;
       badPieceCount++;
       if (touchesBad) continue; // the file-level failure already names the cause
@@ -129,16 +149,35 @@ export async function verifyTorrent(meta: TorrentMeta, content: string, options:
       const layer = f.length > pl ? meta.pieceLayers?.get(f.piecesRoot!) : Buffer.from(f.piecesRoot!, "hex");
       const firstV1Piece = f.offset / pl;
       for (let p = 0; p < count; p++) {
-        let good = Buffer.compare(roots.subarray(p * 32, p * 32 + 32), layer!.subarray(p * 32, p * 32 + 32)) === 0;
+        let good =
+          Buffer.compare(roots.subarray(p * 32, p * 32 + 32), layer!.subarray(p * 32, p * 32 + 32)) === 0;
         if (hybrid) {
           const g = firstV1Piece + p;
-          good &&= Buffer.compare(hashes.sha1[i]!.subarray(p * 20, p * 20 + 20), meta.pieces!.subarray(g * 20, g * 20 + 20)) === 0;
+          good &&=
+            Buffer.compare(
+              hashes.sha1[i]!.subarray(p * 20, p * 20 + 20),
+              meta.pieces!.subarray(g * 20, g * 20 + 20),
+            ) === 0;
         }
         if (good) continue;
         badPieceCount++;
-        failures.push({ path: f.path, reason: "hash", piece: hybrid ? firstV1Piece + p : p, start: p * pl, end: Math.min((p + 1) * pl, f.length) });
+        failures.push({
+          path: f.path,
+          reason: "hash",
+          piece: hybrid ? firstV1Piece + p : p,
+          start: p * pl,
+          end: Math.min((p + 1) * pl, f.length),
+        });
       }
     });
   }
-  return { ok: failures.length === 0, version: meta.version, checkedBytes, totalBytes, badPieceCount, pieceCount: meta.pieceCount, failures };
+  return {
+    ok: failures.length === 0,
+    version: meta.version,
+    checkedBytes,
+    totalBytes,
+    badPieceCount,
+    pieceCount: meta.pieceCount,
+    failures,
+  };
 }

@@ -1,6 +1,6 @@
 // Turns a file or folder into the ordered list of files a torrent will hold: hidden files and OS
 // junk left out unless asked, include/exclude globs, symlinks followed only while they stay inside the root.
-import { type Stats, promises as fsp } from "node:fs";
+import { promises as fsp, type Stats } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { TorrentError } from "./errors.js";
@@ -37,10 +37,15 @@ function isHidden(name: string): boolean {
 
 function errorFor(error: unknown, where: string): TorrentError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return new TorrentError("ERR_TORRENT_PATH_NOT_FOUND", `${where}: no such file or folder`);
-  return new TorrentError("ERR_TORRENT_PATH_UNREADABLE", `${where}: cannot read (${code ?? (error as Error).message})`, {
-    cause: error,
-  });
+  if (code === "ENOENT")
+    return new TorrentError("ERR_TORRENT_PATH_NOT_FOUND", `${where}: no such file or folder`);
+  return new TorrentError(
+    "ERR_TORRENT_PATH_UNREADABLE",
+    `${where}: cannot read (${code ?? (error as Error).message})`,
+    {
+      cause: error,
+    },
+  );
 }
 
 export async function walk(input: string, options: WalkOptions = {}): Promise<WalkResult> {
@@ -62,7 +67,14 @@ export async function walk(input: string, options: WalkOptions = {}): Promise<Wa
     return {
       root: given,
       singleFile: true,
-      files: [{ absolutePath: rootReal, pathSegments: [path.basename(given)], length: rootStat.size, mtimeMs: rootStat.mtimeMs }],
+      files: [
+        {
+          absolutePath: rootReal,
+          pathSegments: [path.basename(given)],
+          length: rootStat.size,
+          mtimeMs: rootStat.mtimeMs,
+        },
+      ],
     };
   }
   if (!rootStat.isDirectory()) {
@@ -111,11 +123,17 @@ export async function walk(input: string, options: WalkOptions = {}): Promise<Wa
         const relPath = item.rel.join("/");
         if (includeMatch && !includeMatch(relPath)) continue;
         if (excludeMatch?.(relPath)) continue;
-        files.push({ absolutePath: item.real, pathSegments: item.rel, length: item.stat.size, mtimeMs: item.stat.mtimeMs });
+        files.push({
+          absolutePath: item.real,
+          pathSegments: item.rel,
+          length: item.stat.size,
+          mtimeMs: item.stat.mtimeMs,
+        });
       }
     }
   };
   await visit(rootReal, []);
-  if (files.length === 0) throw new TorrentError("ERR_TORRENT_EMPTY", `${input}: the folder holds no files to publish`);
+  if (files.length === 0)
+    throw new TorrentError("ERR_TORRENT_EMPTY", `${input}: the folder holds no files to publish`);
   return { root: given, singleFile: false, files: sortByPath(files) };
 }

@@ -7,7 +7,10 @@ import { TorrentError } from "./errors.js";
 
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
   let handle: fsp.FileHandle | undefined;
   try {
     handle = await fsp.open(temp, "wx", 0o644);
@@ -20,7 +23,9 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
     await handle?.close().catch(() => {});
     await fsp.rm(temp, { force: true }).catch(() => {});
     const code = (error as NodeJS.ErrnoException).code ?? "";
-    throw new TorrentError("ERR_TORRENT_WRITE", `cannot write ${file}: ${code || (error as Error).message}`, { cause: error });
+    throw new TorrentError("ERR_TORRENT_WRITE", `cannot write ${file}: ${code || (error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -59,11 +59,13 @@ Usage: seedpress create <path> [options]
     if (picked.length > 1) throw new UsageError("choose one of --v1, --v2, --hybrid");
     const version: TorrentVersion = picked[0] ?? "v1";
     const pieceLengthText = values["piece-length"] ?? "auto";
-    const pieceLength = pieceLengthText === "auto" ? "auto" : parseByteSize(pieceLengthText, "--piece-length");
+    const pieceLength =
+      pieceLengthText === "auto" ? "auto" : parseByteSize(pieceLengthText, "--piece-length");
     let threads: number | undefined;
     if (values.threads !== undefined) {
       threads = Number(values.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UsageError(`--threads "${values.threads}" is not a count from 1 to 256`);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+        throw new UsageError(`--threads "${values.threads}" is not a count from 1 to 256`);
     }
     const input = positionals[0]!;
     const bar = createProgressBar("hashing");

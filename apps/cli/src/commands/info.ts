@@ -13,7 +13,11 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
       --json   print {name, infoHash, infoHashV2?, pieceLength, length, files, announce, urlList, private, ...}
 `,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } }, { min: 1, max: 1, names: "one torrent file or magnet link" });
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { json: { type: "boolean" } },
+      { min: 1, max: 1, names: "one torrent file or magnet link" },
+    );
     const target = positionals[0]!;
     if (target.startsWith("magnet:")) {
       const m = parseMagnet(target);
@@ -41,7 +45,11 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
         pieceLength: meta.pieceLength,
         pieces: meta.pieceCount,
         length: meta.length,
-        files: files.map((f) => ({ path: f.path, length: f.length, ...(f.piecesRoot && { piecesRoot: f.piecesRoot }) })),
+        files: files.map((f) => ({
+          path: f.path,
+          length: f.length,
+          ...(f.piecesRoot && { piecesRoot: f.piecesRoot }),
+        })),
         announce: meta.announce,
         urlList: meta.urlList,
         private: meta.private,
@@ -65,7 +73,10 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
       ["web seeds", meta.urlList.join(" ")],
       ["comment", meta.comment],
       ["created by", meta.createdBy],
-      ["created", meta.creationDate !== undefined ? new Date(meta.creationDate * 1000).toISOString() : undefined],
+      [
+        "created",
+        meta.creationDate !== undefined ? new Date(meta.creationDate * 1000).toISOString() : undefined,
+      ],
       ["source", meta.source],
       ["magnet", toMagnet(meta)],
     ]);

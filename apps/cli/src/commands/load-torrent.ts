@@ -8,7 +8,9 @@ export async function loadTorrent(file: string): Promise<TorrentMeta> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     return parseTorrent(bytes);

@@ -21,21 +21,31 @@ Usage: seedpress verify <file.torrent> <path> [--json] [--threads N]
       { min: 2, max: 2, names: "<file.torrent> <path>" },
     );
     const threads = values.threads === undefined ? undefined : Number(values.threads);
-    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads "${values.threads}" is not a positive count`);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+      throw new UsageError(`--threads "${values.threads}" is not a positive count`);
     const meta = await loadTorrent(positionals[0]!);
     const bar = createProgressBar("verifying");
-    const report = await verifyTorrent(meta, positionals[1]!, { threads, onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal) });
+    const report = await verifyTorrent(meta, positionals[1]!, {
+      threads,
+      onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal),
+    });
     bar.finish();
     if (values.json) {
       printJson(report);
     } else if (report.ok) {
-      process.stdout.write(`ok: ${meta.name}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`);
+      process.stdout.write(
+        `ok: ${meta.name}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`,
+      );
     } else {
-      process.stdout.write(`FAILED: ${meta.name}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`);
+      process.stdout.write(
+        `FAILED: ${meta.name}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`,
+      );
       for (const f of report.failures) {
-        if (f.reason === "hash") process.stdout.write(`  ${f.path}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
+        if (f.reason === "hash")
+          process.stdout.write(`  ${f.path}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
         else if (f.reason === "missing") process.stdout.write(`  ${f.path}: missing\n`);
-        else if (f.reason === "size") process.stdout.write(`  ${f.path}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
+        else if (f.reason === "size")
+          process.stdout.write(`  ${f.path}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
         else process.stdout.write(`  ${f.path}: leads outside the folder, not read\n`);
       }
     }

@@ -9,12 +9,21 @@ describe("bencode", () => {
     expect(Buffer.from(encode(3)).toString()).toBe("i3e");
     expect(Buffer.from(encode(-3)).toString()).toBe("i-3e");
     expect(Buffer.from(encode(["spam", "eggs"])).toString()).toBe("l4:spam4:eggse");
-    expect(Buffer.from(encode({ spam: ["a", "b"], cow: "moo" })).toString()).toBe("d3:cow3:moo4:spaml1:a1:bee");
+    expect(Buffer.from(encode({ spam: ["a", "b"], cow: "moo" })).toString()).toBe(
+      "d3:cow3:moo4:spaml1:a1:bee",
+    );
   });
 
   it("sorts keys by raw UTF-8 bytes, not UTF-16 code units", () => {
     // U+FF5E (UTF-8 EF BD 9E) sorts before U+1F600 (F0 9F 98 80) by bytes, after it in UTF-16 (D83D...).
-    const out = Buffer.from(encode(new Map([["\u{1F600}", 1], ["\uFF5E", 2]]))).toString();
+    const out = Buffer.from(
+      encode(
+        new Map([
+          ["\u{1F600}", 1],
+          ["\uFF5E", 2],
+        ]),
+      ),
+    ).toString();
     expect(out.indexOf("\uFF5E")).toBeLessThan(out.indexOf("\u{1F600}"));
   });
 
@@ -40,6 +49,8 @@ describe("bencode", () => {
     ["i99999999999999999999e", "too large"],
     ["l".repeat(1000) + "e".repeat(1000), "nested too deeply"],
   ])("rejects %j with a clear error", (input, message) => {
-    expect(() => decode(bytes(input))).toThrowError(expect.objectContaining({ code: "ERR_TORRENT_BENCODE", message: expect.stringContaining(message) }));
+    expect(() => decode(bytes(input))).toThrowError(
+      expect.objectContaining({ code: "ERR_TORRENT_BENCODE", message: expect.stringContaining(message) }),
+    );
   });
 });

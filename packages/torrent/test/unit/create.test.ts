@@ -37,7 +37,13 @@ describe("createTorrent inputs", () => {
 
   it("walks folders in byte order, leaves out hidden files and OS junk, keeps empty files, follows only inside links", async () => {
     const t = await createTorrent(root, { creationDate: false });
-    expect(t.files.map((f) => f.path)).toEqual(["a/x.bin", "b.txt", "link-inside", "sub/deep/z.iso", "sub/empty"]);
+    expect(t.files.map((f) => f.path)).toEqual([
+      "a/x.bin",
+      "b.txt",
+      "link-inside",
+      "sub/deep/z.iso",
+      "sub/empty",
+    ]);
   });
 
   it("includes hidden files when asked, and applies include/exclude globs", async () => {
@@ -52,10 +58,28 @@ describe("createTorrent inputs", () => {
   it("writes only the fields asked for, with tiers, web seeds and SOURCE_DATE_EPOCH", async () => {
     process.env.SOURCE_DATE_EPOCH = "1700000000";
     try {
-      const a = await createTorrent(root, { announce: ["http://t1/a", "udp://t2:6969"], webSeeds: ["https://m/x"], comment: "c", source: "S", private: true });
-      const b = await createTorrent(root, { announce: ["http://t1/a", "udp://t2:6969"], webSeeds: ["https://m/x"], comment: "c", source: "S", private: true });
+      const a = await createTorrent(root, {
+        announce: ["http://t1/a", "udp://t2:6969"],
+        webSeeds: ["https://m/x"],
+        comment: "c",
+        source: "S",
+        private: true,
+      });
+      const b = await createTorrent(root, {
+        announce: ["http://t1/a", "udp://t2:6969"],
+        webSeeds: ["https://m/x"],
+        comment: "c",
+        source: "S",
+        private: true,
+      });
       expect(Buffer.compare(a.torrent, b.torrent)).toBe(0);
-      expect(a).toMatchObject({ creationDate: 1700000000, announce: [["http://t1/a"], ["udp://t2:6969"]], urlList: ["https://m/x/"], private: true, source: "S" });
+      expect(a).toMatchObject({
+        creationDate: 1700000000,
+        announce: [["http://t1/a"], ["udp://t2:6969"]],
+        urlList: ["https://m/x/"],
+        private: true,
+        source: "S",
+      });
       const infoText = Buffer.from(a.infoBuffer).toString("latin1");
       expect(infoText).not.toContain("encoding");
       expect(infoText).not.toContain("attr");
@@ -78,8 +102,19 @@ describe("createTorrent inputs", () => {
 
   it.each([
     ["a missing path", () => createTorrent(path.join(dir, "nope")), "ERR_TORRENT_PATH_NOT_FOUND"],
-    ["an empty folder", () => (mkdirSync(path.join(dir, "empty-dir"), { recursive: true }), createTorrent(path.join(dir, "empty-dir"))), "ERR_TORRENT_EMPTY"],
-    ["only empty files", () => createTorrent(tree(path.join(dir, "zeros"), { a: 0, b: 0 })), "ERR_TORRENT_EMPTY"],
+    [
+      "an empty folder",
+      () => {
+        mkdirSync(path.join(dir, "empty-dir"), { recursive: true });
+        return createTorrent(path.join(dir, "empty-dir"));
+      },
+      "ERR_TORRENT_EMPTY",
+    ],
+    [
+      "only empty files",
+      () => createTorrent(tree(path.join(dir, "zeros"), { a: 0, b: 0 })),
+      "ERR_TORRENT_EMPTY",
+    ],
     ["a bad piece length", () => createTorrent(root, { pieceLength: 1000 }), "ERR_TORRENT_PIECE_LENGTH"],
     ["a bad tracker", () => createTorrent(root, { announce: ["not a url"] }), "ERR_TORRENT_OPTION"],
     ["a bad web seed", () => createTorrent(root, { webSeeds: ["ftp://x/"] }), "ERR_TORRENT_OPTION"],
@@ -90,9 +125,13 @@ describe("createTorrent inputs", () => {
 
   it("fails clearly on a path that cannot be read", async () => {
     writeFileSync(path.join(dir, "plain"), "x");
-    await expect(createTorrent(path.join(dir, "plain", "child"))).rejects.toThrowError(code("ERR_TORRENT_PATH_UNREADABLE"));
+    await expect(createTorrent(path.join(dir, "plain", "child"))).rejects.toThrowError(
+      code("ERR_TORRENT_PATH_UNREADABLE"),
+    );
     execFileSync("mkfifo", [path.join(dir, "fifo")]);
-    await expect(createTorrent(path.join(dir, "fifo"))).rejects.toThrowError(code("ERR_TORRENT_PATH_UNREADABLE"));
+    await expect(createTorrent(path.join(dir, "fifo"))).rejects.toThrowError(
+      code("ERR_TORRENT_PATH_UNREADABLE"),
+    );
   });
 
   it("fails when a file shrinks while it is hashed", async () => {
@@ -125,10 +164,14 @@ describe("writeTorrentFile", () => {
     mkdirSync(out);
     await writeTorrentFile(path.join(out, "a.torrent"), new Uint8Array([1, 2, 3]));
     expect(readdirSync(out)).toEqual(["a.torrent"]);
-    await expect(writeTorrentFile(path.join(out, "no-such-dir", "b.torrent"), new Uint8Array([1]))).rejects.toThrowError(code("ERR_TORRENT_WRITE"));
+    await expect(
+      writeTorrentFile(path.join(out, "no-such-dir", "b.torrent"), new Uint8Array([1])),
+    ).rejects.toThrowError(code("ERR_TORRENT_WRITE"));
     // Writing over a folder fails at the rename: the temp file must be gone.
     mkdirSync(path.join(out, "c.torrent"));
-    await expect(writeTorrentFile(path.join(out, "c.torrent"), new Uint8Array([1]))).rejects.toThrowError(code("ERR_TORRENT_WRITE"));
+    await expect(writeTorrentFile(path.join(out, "c.torrent"), new Uint8Array([1]))).rejects.toThrowError(
+      code("ERR_TORRENT_WRITE"),
+    );
     expect(readdirSync(out).sort()).toEqual(["a.torrent", "c.torrent"]);
     expect(existsSync(path.join(out, "c.torrent"))).toBe(true);
   });

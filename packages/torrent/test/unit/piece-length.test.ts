@@ -32,6 +32,8 @@ describe("piece length", () => {
 
   it.each([16 * KiB, 1 * MiB, 64 * MiB])("accepts %d", (n) => expect(checkPieceLength(n)).toBe(n));
   it.each([0, 8 * KiB, 100000, 128 * MiB, 1.5, Number.NaN])("rejects %d", (n) => {
-    expect(() => checkPieceLength(n)).toThrowError(expect.objectContaining({ code: "ERR_TORRENT_PIECE_LENGTH" }));
+    expect(() => checkPieceLength(n)).toThrowError(
+      expect.objectContaining({ code: "ERR_TORRENT_PIECE_LENGTH" }),
+    );
   });
 });

@@ -1,0 +1,27 @@
+// Loads the optional native hashing kernel (see native/hash.c) when it was built for this platform.
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+export interface NativeKernel {
+  /** For each piece of data[0, length): the root of its 16 KiB SHA-256 block tree, zero-padded to `width` leaves. */
+  merklePieces(data: Uint8Array, length: number, pieceLength: number, width: number, roots: Uint8Array): void;
+  /** SHA-1 of each piece of data[0, length). */
+  sha1Pieces(data: Uint8Array, length: number, pieceLength: number, out: Uint8Array): void;
+}
+
+function load(): NativeKernel | null {
+  if (process.env.SEEDPRESS_NO_NATIVE) return null;
+  const require = createRequire(import.meta.url);
+  const name = `seedpress_hash-${process.platform}-${process.arch}.node`;
+  // Beside the bundle in dist/, or in dist/ when the TypeScript sources run (tests).
+  for (const relative of [`./${name}`, `../dist/${name}`]) {
+    try {
+      return require(fileURLToPath(new URL(relative, import.meta.url))) as NativeKernel;
+    } catch {
+      // not built here: try the next place, then fall back to node:crypto
+    }
+  }
+  return null;
+}
+
+export const nativeKernel: NativeKernel | null = load();
