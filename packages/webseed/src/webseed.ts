@@ -1,6 +1,6 @@
 // The request handler every face of the package shares (standalone server, express router, your own
 // node:http server): BEP 19 path → file under the root → preconditions → one exact range → pread → socket.
-import { read, readSync, realpathSync, statSync } from "node:fs";
+import { read, realpathSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { BufferPool } from "./buffer-pool.js";
@@ -28,11 +28,6 @@ export interface WebseedOptions extends LimitOptions {
   maxOpenFiles?: number;
   /** Largest single read (bytes): bigger ranges stream in chunks of this size. Default 1 MiB. */
   chunkSize?: number;
-  /**
-   * Read ranges up to 64 KiB on the main thread (`readSync`) instead of the thread pool. A read that takes
-   * over 2 ms (it hit the disk) turns this off for 10 s. Default false.
-   */
-  inlineReads?: boolean;
   /** How a client is told apart for the per-client caps. Default: the socket's remote address. */
   clientKey?: (req: IncomingMessage) => string;
   /** Called once per request when the response ends (or the client goes away). */
@@ -168,11 +163,6 @@ export function createWebseed(options: WebseedOptions): Webseed {
   const fallthrough = options.fallthrough ?? false;
   const smallPool = new BufferPool(Math.min(SMALL_READ, chunkSize), 256);
   const largePool = new BufferPool(chunkSize, 32);
-
-  const inlineReads = options.inlineReads ?? false;
-  const inlineSlowMs = 2;
-  const inlineBackoffMs = 10_000;
-  let inlineResumeAt = 0;
 
   const pins = new Map<string, Pin>();
   const refusedPaths = new Map<string, string>();
@@ -418,28 +408,6 @@ export function createWebseed(options: WebseedOptions): Webseed {
     track: Track,
   ): void {
     const buffer = smallPool.take();
-    if (inlineReads && Date.now() >= inlineResumeAt) {
-      // Inline read: from the page cache a 16 KiB pread takes microseconds, less than a thread-pool round
-      // trip. One that is slow (it went to the disk) sends small reads to the thread pool for a while.
-      const t0 = performance.now();
-      let n = -1;
-      try {
-        n = readSync(file.fd, buffer, 0, length, start);
-      } catch {
-        n = -1;
-      }
-      if (performance.now() - t0 > inlineSlowMs) inlineResumeAt = Date.now() + inlineBackoffMs;
-      cache.release(file);
-      if (n !== length) {
-        smallPool.give(buffer);
-        changedUnderUs(res, file);
-        return;
-      }
-      res.writeHead(status, out);
-      count(track, stat, n);
-      res.end(buffer.subarray(0, n), () => smallPool.give(buffer));
-      return;
-    }
     read(file.fd, buffer, 0, length, start, (error, n) => {
       cache.release(file);
       if (res.destroyed) {
