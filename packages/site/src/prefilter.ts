@@ -47,6 +47,8 @@ export function mayHaveDownloadLink(text: string, nameMatches: (name: string) =>
       } catch {
         return true;
       }
+      // An escaped separator: the full scan resolves (and warns about) it.
+      if (name.includes("/") || name.includes("\\")) return true;
     }
     if (nameMatches(name)) return true;
   }

@@ -23,6 +23,8 @@ describe("mayHaveDownloadLink", () => {
     expect(may(`<a href="files\\a.iso">`)).toBe(true);
     expect(may(`<a href="files/a%ZZ">`)).toBe(true);
     expect(may(`<a href="files/book.tar.gz">`)).toBe(true);
+    expect(may(`<a href="a%2F..%2F..%2Fetc">`)).toBe(true);
+    expect(may(`<a href="a%5C..">`)).toBe(true);
   });
 
   it("accepts every base name when a glob's last segment cannot be told apart", () => {

@@ -322,6 +322,12 @@ describe("torrentifySite", () => {
       `<a href="folder.iso">a</a> <a href="dangling.iso">b</a> <a href="a%2F..%2F..%2Fx.iso">c</a>`,
     );
     const result = await torrentifySite(options());
+    // Alone on its page, the escaping link is still found and reported.
+    await put(site, "escape.html", `<a href="a%2F..%2F..%2Fy.iso">d</a>`);
+    const alone = await torrentifySite(options({ manifest: false }));
+    expect(alone.warnings.filter((w) => w.page === "escape.html").map((w) => w.code)).toEqual([
+      "ERR_SITE_BAD_HREF",
+    ]);
     const codes = result.warnings.filter((w) => w.page === "odd.html").map((w) => `${w.code} ${w.href}`);
     expect(codes.sort()).toEqual([
       "ERR_SITE_BAD_HREF a%2F..%2F..%2Fx.iso",
