@@ -80,7 +80,9 @@ async function runJobs(
         worker.postMessage({ ...jobs[id]!, id });
       };
       for (let t = 0; t < threads; t++) {
-        const worker = new Worker(workerUrl(), { workerData: init });
+        // Workers inherit execArgv; --input-type (from `node -e`) would stop them loading their module file.
+        const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--input-type"));
+        const worker = new Worker(workerUrl(), { workerData: init, execArgv });
         workers.push(worker);
         worker.on("message", (reply: WorkerReply) => {
           if (failed) return;
