@@ -44,9 +44,8 @@ describe("hash kernels", () => {
         const script = `import { createTorrent } from ${JSON.stringify(dist)};
         const t = await createTorrent(${JSON.stringify(folder)}, { version: ${JSON.stringify(version)}, pieceLength: ${pieceLength}, creationDate: false, createdBy: false });
         process.stdout.write(JSON.stringify([t.infoHash ?? null, t.infoHashV2 ?? null]));`;
-        const scriptFile = path.join(dir, `js-kernel-${version}-${pieceLength}.mjs`);
-        writeFileSync(scriptFile, script);
-        const js = execFileSync(process.execPath, [scriptFile], {
+        // Run as `node --input-type=module -e`: the hash workers must not inherit --input-type.
+        const js = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
           env: { ...process.env, SEEDPRESS_NO_NATIVE: "1" },
           encoding: "utf8",
         });
