@@ -86,6 +86,15 @@ export interface LtCheckResult {
   loadError?: string;
 }
 
+/** Like ltCreate for many jobs in one Python process. */
+export async function ltCreateBatch(jobs: LtCreateJob[]): Promise<LtCreateResult[]> {
+  const out = await runWithInput(PYTHON, [join(peersDir, "lt_create.py")], JSON.stringify(jobs));
+  const results = JSON.parse(out) as Array<Omit<LtCreateResult, "torrent">>;
+  return Promise.all(
+    results.map(async (r, i) => ({ ...r, torrent: await readFile((jobs[i] as LtCreateJob).out) })),
+  );
+}
+
 /** libtorrent loads a .torrent and, with `savePath`, checks the data there against it. */
 export async function ltCheck(torrentFile: string, savePath = "-"): Promise<LtCheckResult> {
   const { stdout } = await run(PYTHON, [join(peersDir, "lt_check.py"), torrentFile, savePath], {

@@ -7,12 +7,37 @@ import { createTorrent, parseTorrent, verifyTorrent } from "@seedpress/torrent";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asDict, type BVal, bdecode, benc, get, text } from "./bencoding.js";
 import { type Case, KiB, listFiles, makeCase, tempDir, v2Cases } from "./fixtures.js";
-import { ltCheckBatch, ltCreate } from "./peers.js";
+import { type LtCreateJob, type LtCreateResult, ltCheckBatch, ltCreateBatch } from "./peers.js";
+
+const PIECE_LENGTHS = [16 * KiB, 32 * KiB, 64 * KiB];
+const MODES = ["v2", "hybrid"] as const;
+const noTailCases = v2Cases(16 * KiB).filter((x) => x.files !== undefined);
 
 let dir: string;
 let cleanup: () => Promise<void>;
+/** libtorrent's torrent per job key, all made in one Python process up front. */
+const made = new Map<string, LtCreateResult>();
+const jobKey = (mode: string, pl: number, c: Case, tailPad = true) => `${mode}|${pl}|${c.top}|${tailPad}`;
+const parentOf = (mode: string, pl: number, c: Case, tailPad = true) =>
+  join(dir, tailPad ? `${mode}-${pl}` : "notail", c.top);
+
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("seedpress-v2-"));
+  const jobs: Array<[string, LtCreateJob]> = [];
+  const add = async (mode: "v2" | "hybrid", pl: number, c: Case, tailPad: boolean) => {
+    const parent = parentOf(mode, pl, c, tailPad);
+    const top = await makeCase(parent, c);
+    const out = join(parent, "..", `${c.top}.lt.torrent`);
+    jobs.push([
+      jobKey(mode, pl, c, tailPad),
+      { root: parent, files: await ltFiles(top, c), pieceLength: pl, mode, tailPad, out },
+    ]);
+  };
+  for (const pl of PIECE_LENGTHS)
+    for (const mode of MODES) for (const c of v2Cases(pl)) await add(mode, pl, c, true);
+  for (const c of noTailCases) await add("hybrid", 16 * KiB, c, false);
+  const results = await ltCreateBatch(jobs.map(([, job]) => job));
+  jobs.forEach(([k], i) => made.set(k, results[i] as LtCreateResult));
 });
 afterAll(async () => {
   await cleanup();
@@ -43,30 +68,20 @@ const forLibtorrent: Array<{
   infoHash?: string;
   infoHashV2?: string;
 }> = [];
-const PIECE_LENGTHS = [16 * KiB, 32 * KiB, 64 * KiB];
-const MODES = ["v2", "hybrid"] as const;
-
 for (const pl of PIECE_LENGTHS) {
   for (const mode of MODES) {
     describe(`${mode} with ${pl / KiB} KiB pieces`, () => {
       for (const c of v2Cases(pl)) {
         it(`${c.name}: same info hashes, piece layers and bytes as libtorrent; we verify with libtorrent's`, async () => {
-          const parent = join(dir, `${mode}-${pl}`, c.top);
-          const top = await makeCase(parent, c);
-          const files = await ltFiles(top, c);
+          const parent = parentOf(mode, pl, c);
+          const top = join(parent, c.top);
           const ours = await createTorrent(top, {
             version: mode,
             pieceLength: pl,
             createdBy: false,
             creationDate: false,
           });
-          const lt = await ltCreate({
-            root: parent,
-            files,
-            pieceLength: pl,
-            mode,
-            out: join(parent, "..", `${c.top}.lt.torrent`),
-          });
+          const lt = made.get(jobKey(mode, pl, c)) as LtCreateResult;
           const file = join(parent, "..", `${c.top}.ours.torrent`);
           await writeFile(file, ours.torrent);
           forLibtorrent.push({
@@ -127,12 +142,11 @@ for (const pl of PIECE_LENGTHS) {
 }
 
 describe("hybrid without the tail pad", () => {
-  for (const c of v2Cases(16 * KiB).filter((x) => x.files !== undefined)) {
+  for (const c of noTailCases) {
     it(`${c.name}: tailPad false equals libtorrent's canonical_files_no_tail_padding`, async () => {
       const pl = 16 * KiB;
-      const parent = join(dir, "notail", c.top);
-      const top = await makeCase(parent, c);
-      const files = await ltFiles(top, c);
+      const parent = parentOf("hybrid", pl, c, false);
+      const top = join(parent, c.top);
       const ours = await createTorrent(top, {
         version: "hybrid",
         pieceLength: pl,
@@ -140,14 +154,7 @@ describe("hybrid without the tail pad", () => {
         createdBy: false,
         creationDate: false,
       });
-      const lt = await ltCreate({
-        root: parent,
-        files,
-        pieceLength: pl,
-        mode: "hybrid",
-        tailPad: false,
-        out: join(parent, "..", `${c.top}.lt.torrent`),
-      });
+      const lt = made.get(jobKey("hybrid", pl, c, false)) as LtCreateResult;
       const file = join(parent, "..", `${c.top}.ours.torrent`);
       await writeFile(file, ours.torrent);
       forLibtorrent.push({
@@ -170,9 +177,7 @@ describe("hybrid without the tail pad", () => {
 
 describe("libtorrent loads every torrent of ours above and its own check of the data passes", () => {
   it("all seeding, every piece present, same info hashes", async () => {
-    const expectedCount =
-      PIECE_LENGTHS.length * MODES.length * v2Cases(16 * KiB).length +
-      v2Cases(16 * KiB).filter((x) => x.files).length;
+    const expectedCount = PIECE_LENGTHS.length * MODES.length * v2Cases(16 * KiB).length + noTailCases.length;
     expect(forLibtorrent.length).toBe(expectedCount);
     const results = await ltCheckBatch(forLibtorrent.map((r) => [r.file, r.savePath]));
     const summary = results.map((r, i) => ({

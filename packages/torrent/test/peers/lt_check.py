@@ -74,6 +74,9 @@ def check_round(jobs, timeout):
                     "enable_lsd": False,
                     "enable_upnp": False,
                     "enable_natpmp": False,
+                    # Check every torrent at once rather than one per session tick.
+                    "active_checking": 1000,
+                    "tick_interval": 50,
                     "alert_mask": lt.alert_category.error | lt.alert_category.status,
                 }
             )

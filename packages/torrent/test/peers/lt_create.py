@@ -8,6 +8,7 @@ Job: {"root": parent dir of the torrent's top entry,
       "trackers": [[url, tier]...], "urlSeeds": [url...], "comment": str, "creator": str,
       "private": bool, "keepDate": bool}
 Prints JSON: {"infoHash", "infoHashV2", "files": [{"path", "length", "pad"}]}.
+A JSON list of jobs on stdin gives a list of results (one process for many torrents).
 Files are added with no flags and mtime 0, so libtorrent writes no `attr` (except `p` on its own pad
 files) and no `mtime`; no creator and no date unless asked.
 """
@@ -18,8 +19,7 @@ import sys
 import libtorrent as lt
 
 
-def main():
-    job = json.load(sys.stdin)
+def make(job):
     fs = lt.file_storage()
     for path, size in job["files"]:
         fs.add_file(path, int(size))
@@ -72,7 +72,15 @@ def main():
         }
         for i in range(files.num_files())
     ]
-    json.dump(result, sys.stdout)
+    return result
+
+
+def main():
+    jobs = json.load(sys.stdin)
+    if isinstance(jobs, list):
+        json.dump([make(job) for job in jobs], sys.stdout)
+    else:
+        json.dump(make(jobs), sys.stdout)
 
 
 if __name__ == "__main__":
