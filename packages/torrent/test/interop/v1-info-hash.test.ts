@@ -45,9 +45,9 @@ beforeAll(async () => {
     }
   }
   const results = await ltCreateBatch(jobs);
-  keys.forEach((k, i) =>
-    made.set(k, { lt: results[i] as LtCreateResult, files: (jobs[i] as LtCreateJob).files }),
-  );
+  keys.forEach((k, i) => {
+    made.set(k, { lt: results[i] as LtCreateResult, files: (jobs[i] as LtCreateJob).files });
+  });
 });
 afterAll(async () => {
   await cleanup();

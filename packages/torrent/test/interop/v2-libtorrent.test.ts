@@ -37,7 +37,9 @@ beforeAll(async () => {
     for (const mode of MODES) for (const c of v2Cases(pl)) await add(mode, pl, c, true);
   for (const c of noTailCases) await add("hybrid", 16 * KiB, c, false);
   const results = await ltCreateBatch(jobs.map(([, job]) => job));
-  jobs.forEach(([k], i) => made.set(k, results[i] as LtCreateResult));
+  jobs.forEach(([k], i) => {
+    made.set(k, results[i] as LtCreateResult);
+  });
 });
 afterAll(async () => {
   await cleanup();
