@@ -2,7 +2,7 @@
 // Bench (issue 2): v1 torrent creation of a 2 GiB file in the page cache with 1 MiB pieces, ours beside
 // mktorrent (-t <cores>) and create-torrent (npm), against the machine's limits (OpenSSL SHA-1 on every
 // core, a plain sequential read); then a folder of 20,000 small files (4–64 KiB, ~690 MB), ours vs
-// mktorrent. Prints MB/s, ratios and our peak RSS. Best of BENCH_RUNS (default 3) runs each.
+// mktorrent. Prints MB/s, ratios and our peak RSS. Best of BENCH_RUNS (default 5) runs each.
 // Run under the bench lock: flock /tmp/seedpress-bench.lock node bench/torrent-create.js
 // Env: BENCH_RUNS, BENCH_SMALL_FILES (default 20000), BENCH_SKIP_CREATE_TORRENT=1.
 import { existsSync } from "node:fs";
@@ -10,7 +10,18 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bigFile, sizeOf, smallFiles, warm } from "./lib/data-sets.js";
-import { cores, fmt, jsonChild, mbps, opensslSpeed, RUNS, rounds, table, timed } from "./lib/measure.js";
+import {
+  cores,
+  fmt,
+  jsonChild,
+  loadNote,
+  mbps,
+  opensslSpeed,
+  RUNS,
+  rounds,
+  table,
+  timed,
+} from "./lib/measure.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
@@ -41,7 +52,7 @@ const mktorrentHash = (path, log2) => {
 };
 
 console.log(`# torrent-create: v1, ${cores} cores, node ${process.version}`);
-console.log("preparing data (made once under bench/.data) ...");
+console.log(`preparing data (made once under bench/.data) ... ${loadNote()}`);
 const big = bigFile();
 const bigBytes = sizeOf(big);
 warm(big);
@@ -125,3 +136,4 @@ console.log(
   `info hash ours ${oursSmall.infoHash} / mktorrent ${mkSmallHash}: ${oursSmall.infoHash === mkSmallHash ? "equal" : "DIFFERENT"}`,
 );
 console.log(`target: within 1.5× of mktorrent's time: ${fmt(oursSmall.ms / mkSmall.ms, 2)}×`);
+console.log(`\ndone: ${loadNote()}`);

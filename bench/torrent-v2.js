@@ -2,13 +2,13 @@
 // Bench (issue 3): v2 and hybrid creation of the same 2 GiB file (page cache, 1 MiB pieces), ours beside
 // libtorrent's Python binding (v2_only and hybrid) and our v1; OpenSSL SHA-256 and SHA-1 on every core
 // as the limits (a hybrid reads once and must do both hashes: bound = 1 / (1/sha1 + 1/sha256)); then a
-// folder of 2,000 small files (4–64 KiB), hybrid, ours vs libtorrent. Best of BENCH_RUNS (default 3).
+// folder of 2,000 small files (4–64 KiB), hybrid, ours vs libtorrent. Best of BENCH_RUNS (default 5).
 // Run under the bench lock: flock /tmp/seedpress-bench.lock node bench/torrent-v2.js
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bigFile, sizeOf, smallFiles, warm } from "./lib/data-sets.js";
-import { cores, fmt, jsonChild, mbps, opensslSpeed, rounds, table } from "./lib/measure.js";
+import { cores, fmt, jsonChild, loadNote, mbps, opensslSpeed, rounds, table } from "./lib/measure.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
@@ -25,7 +25,7 @@ const libtorrent = (path, pieceLength, mode) => () =>
   jsonChild(PYTHON, [join(here, "lib", "lt-create.py"), path, String(pieceLength), mode]);
 
 console.log(`# torrent-v2: v2 and hybrid, ${cores} cores, node ${process.version}`);
-console.log("preparing data (made once under bench/.data) ...");
+console.log(`preparing data (made once under bench/.data) ... ${loadNote()}`);
 const big = bigFile();
 const bytes = sizeOf(big);
 warm(big);
@@ -94,3 +94,4 @@ console.log(
   `info hashes equal to libtorrent's: ${oursSmall.infoHash === ltSmall.infoHash && oursSmall.infoHashV2 === ltSmall.infoHashV2 ? "yes" : "NO"}`,
 );
 console.log(`target: hybrid no slower than libtorrent: ${fmt(oursSmall.ms / ltSmall.ms, 2)}× its time`);
+console.log(`\ndone: ${loadNote()}`);

@@ -1,11 +1,11 @@
 // Timing helpers for the benches: run a command or a child node script, take the best of N runs, and
 // read OpenSSL's own hash speed as the machine's limit.
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 
 export const cores = cpus().length;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not an input of a cached turbo task
-export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+export const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** Runs a command, throws with its stderr on failure; returns { ms, stdout }. */
 export function timed(cmd, args, opts = {}) {
@@ -74,3 +74,6 @@ export function table(rows) {
       r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  "),
     );
 }
+
+/** The 1-minute load average, printed with results: on a shared machine it says how much to trust them. */
+export const loadNote = () => `load average ${loadavg()[0].toFixed(2)} on ${cores} cores`;
