@@ -46,85 +46,80 @@ export function compactAddress(ip: string, port: number): Buffer | undefined {
   return out;
 }
 
+/** Body of an /announce answer (a bencoded failure for bad requests); a Promise only for async stores. */
+export function announceBody(tracker: Tracker, url: string, q: number, ip: string): Buffer | Promise<Buffer> {
+  try {
+    tracker.admit(ip);
+    const a = parseAnnounce(url, q);
+    const addr = compactAddress(ip, a.port);
+    if (addr === undefined) throw new RequestError("cannot tell the client's address");
+    const r = tracker.announce(
+      {
+        infoHash: a.infoHash,
+        peerId: a.peerId,
+        ip,
+        addr,
+        left: a.left,
+        event: a.event,
+        numwant: a.numwant,
+        withPeerIds: !a.compact && !a.noPeerId,
+      },
+      "http",
+    );
+    const format = (out: AnnounceOutput) =>
+      a.compact ? announceCompact(out, tracker.trackerId) : announceDict(out, tracker.trackerId, a.noPeerId);
+    if (r instanceof Promise) return r.then(format, (e) => refusal(tracker, e));
+    return format(r);
+  } catch (error) {
+    return refusal(tracker, error);
+  }
+}
+
+/** Body of a /scrape answer (a bencoded failure for bad requests). */
+export function scrapeBody(tracker: Tracker, url: string, q: number, ip: string): Buffer | Promise<Buffer> {
+  try {
+    tracker.admit(ip);
+    const hashes = parseScrape(url, q);
+    const sync = tracker.scrapeSync(hashes, "http");
+    if (sync) return scrapeAnswer(sync);
+    return tracker.scrape(hashes, "http").then(scrapeAnswer, (e) => refusal(tracker, e));
+  } catch (error) {
+    return refusal(tracker, error);
+  }
+}
+
+function refusal(tracker: Tracker, error: unknown): Buffer {
+  if (error instanceof RequestError) {
+    tracker.fail(error.reason);
+    return failure(error.reason);
+  }
+  // Clients only read the bencoded body; a tracker bug still gets a well-formed answer.
+  tracker.emit("warning", error);
+  tracker.fail("internal error");
+  return failure("internal tracker error");
+}
+
 /**
  * A `(req, res, next?)` handler. `next` is called for paths it does not serve (express); without `next`
  * those get a 404.
  */
 export function createHttpHandler(tracker: Tracker, options: HttpHandlerOptions = {}) {
   const withStats = options.stats ?? true;
-  const trackerId = tracker.trackerId;
-
-  const refuse = (res: ServerResponse, error: unknown) => {
-    if (error instanceof RequestError) {
-      tracker.fail(error.reason);
-      send(res, 200, TEXT, failure(error.reason));
-    } else {
-      tracker.emit("warning", error);
-      tracker.fail("internal error");
-      send(res, 500, TEXT, failure("internal tracker error"));
-    }
-  };
-
-  const answer = (res: ServerResponse, r: AnnounceOutput, compact: boolean, noPeerId: boolean) => {
-    send(res, 200, TEXT, compact ? announceCompact(r, trackerId) : announceDict(r, trackerId, noPeerId));
+  const reply = (res: ServerResponse, body: Buffer | Promise<Buffer>) => {
+    if (body instanceof Promise) body.then((b) => send(res, 200, TEXT, b));
+    else send(res, 200, TEXT, body);
   };
 
   return function handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
-    if (path === "/announce") {
-      try {
-        const ip = tracker.clientIp(
-          normalizeIp(req.socket.remoteAddress ?? ""),
-          req.headers["x-forwarded-for"],
-        );
-        tracker.admit(ip);
-        const a = parseAnnounce(url, q);
-        const addr = compactAddress(ip, a.port);
-        if (addr === undefined) throw new RequestError("cannot tell the client's address");
-        const r = tracker.announce(
-          {
-            infoHash: a.infoHash,
-            peerId: a.peerId,
-            ip,
-            addr,
-            left: a.left,
-            event: a.event,
-            numwant: a.numwant,
-            withPeerIds: !a.compact && !a.noPeerId,
-          },
-          "http",
-        );
-        if (r instanceof Promise) {
-          r.then(
-            (out) => answer(res, out, a.compact, a.noPeerId),
-            (e) => refuse(res, e),
-          );
-        } else answer(res, r, a.compact, a.noPeerId);
-      } catch (error) {
-        refuse(res, error);
-      }
-      return;
-    }
-    if (path === "/scrape") {
-      try {
-        const ip = tracker.clientIp(
-          normalizeIp(req.socket.remoteAddress ?? ""),
-          req.headers["x-forwarded-for"],
-        );
-        tracker.admit(ip);
-        const hashes = parseScrape(url, q);
-        const sync = tracker.scrapeSync(hashes, "http");
-        if (sync) send(res, 200, TEXT, scrapeAnswer(sync));
-        else
-          tracker.scrape(hashes, "http").then(
-            (entries) => send(res, 200, TEXT, scrapeAnswer(entries)),
-            (e) => refuse(res, e),
-          );
-      } catch (error) {
-        refuse(res, error);
-      }
+    if (path === "/announce" || path === "/scrape") {
+      const ip = tracker.clientIp(
+        normalizeIp(req.socket.remoteAddress ?? ""),
+        req.headers["x-forwarded-for"],
+      );
+      reply(res, path === "/announce" ? announceBody(tracker, url, q, ip) : scrapeBody(tracker, url, q, ip));
       return;
     }
     if (withStats && (path === "/stats" || path === "/stats.json" || path === "/metrics")) {

@@ -1,5 +1,6 @@
 // @seedpress/tracker: an embeddable BitTorrent tracker (HTTP, UDP, WebSocket), allowlist by default.
 export { Allowlist, hexToKey, keyToHex } from "./allowlist.js";
+export { type TrackerBeside, type TrackerBesideOptions, trackerBeside } from "./beside.js";
 export { TrackerDb } from "./db.js";
 export { TrackerError, type TrackerErrorCode } from "./errors.js";
 export { compactAddress, createHttpHandler, type HttpHandlerOptions } from "./http.js";
@@ -29,4 +30,3 @@ export {
 } from "./tracker.js";
 export { ConnectionIds, type UdpListenOptions, UdpTracker } from "./udp.js";
 export { type WsOptions, WsTracker } from "./ws.js";
-export { type TrackerBeside, type TrackerBesideOptions, trackerBeside } from "./beside.js";

@@ -1,9 +1,11 @@
 // startTracker: the tracker with its HTTP (+ WebSocket) and UDP listeners, in one call. Used by
 // `seedpress tracker` and by `seedpress serve` to run beside the web seed.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { TrackerError } from "./errors.js";
+import { createFastServer } from "./fast-http.js";
 import { createHttpHandler } from "./http.js";
+import { MemoryStore } from "./store.js";
 import { Tracker, type TrackerOptions } from "./tracker.js";
 import { UdpTracker } from "./udp.js";
 import { type WsOptions, WsTracker } from "./ws.js";
@@ -21,6 +23,11 @@ export interface StartTrackerOptions extends TrackerOptions {
   ws?: boolean | WsOptions;
   /** Serve /stats, /stats.json and /metrics. Default true. */
   stats?: boolean;
+  /**
+   * Answer keep-alive GET /announce and /scrape on the raw socket (see fast-http.ts); everything else
+   * goes to node:http. Default true (only with the in-memory store).
+   */
+  fastPath?: boolean;
 }
 
 export interface RunningTracker {
@@ -62,14 +69,24 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
         if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
         else socket.destroy();
       });
+      const fast =
+        options.fastPath !== false && tracker.store instanceof MemoryStore
+          ? createFastServer(tracker, server)
+          : undefined;
+      const sockets = new Set<Socket>();
+      fast?.on("connection", (socket: Socket) => {
+        sockets.add(socket);
+        socket.once("close", () => sockets.delete(socket));
+      });
+      const listener = fast ?? server;
       await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(options.httpPort || 0, host, () => {
-          server.off("error", reject);
+        listener.once("error", reject);
+        listener.listen(options.httpPort || 0, host, () => {
+          listener.off("error", reject);
           resolve();
         });
       });
-      const port = (server.address() as AddressInfo).port;
+      const port = (listener.address() as AddressInfo).port;
       running.httpServer = server;
       running.httpUrl = `http://${hostForUrl(host)}:${port}/announce`;
       running.announceUrls.push(running.httpUrl);
@@ -81,7 +98,9 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
       closers.push(async () => {
         await ws?.close();
         server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const s of sockets) s.destroy();
+        if (fast) await new Promise<void>((resolve) => fast.close(() => resolve()));
+        else await new Promise<void>((resolve) => server.close(() => resolve()));
       });
     }
     if (options.udpPort !== false) {
