@@ -376,3 +376,31 @@ describe("counters", () => {
     expect(stats.files[`dir/${UNICODE_NAME}`]!.bytes).toBe(beforeBytes + 100);
   });
 });
+
+describe("thread-pool reads (inlineReads: false) give the same bytes", () => {
+  it("small ranges, pipelined, and a large streamed range", async () => {
+    const pooled = createWebseedServer({ root: fx.root, inlineReads: false });
+    const p = (await pooled.listen(0)).port;
+    try {
+      const a = fx.files["a.bin"]!;
+      const ranges = [
+        [0, 16383],
+        [99000, 100002],
+        [5, 5],
+      ] as const;
+      const responses = await rawRequests(
+        p,
+        ranges.map(([s, e]) => `GET /a.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=${s}-${e}`),
+      );
+      responses.forEach((r, i) => {
+        const [s, e] = ranges[i]!;
+        expect(r.status).toBe(206);
+        expect(r.body.equals(a.subarray(s, e + 1))).toBe(true);
+      });
+      const big = await raw(p, "/big.bin", { Range: "bytes=100-2000000" });
+      expect(big.body.equals(fx.files["big.bin"]!.subarray(100, 2000001))).toBe(true);
+    } finally {
+      await pooled.close();
+    }
+  });
+});
