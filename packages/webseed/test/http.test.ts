@@ -1,5 +1,5 @@
 // HTTP conformance of the web seed: every rule of RFC 9110 ranges/conditionals that BEP 19 clients lean on.
-import { utimesSync, writeFileSync } from "node:fs";
+import { truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebseedServer, type WebseedServer } from "../src/index.js";
@@ -403,4 +403,34 @@ describe("thread-pool reads (inlineReads: false) give the same bytes", () => {
       await pooled.close();
     }
   });
+});
+
+describe("a file that shrinks under an open descriptor", () => {
+  for (const inlineReads of [true, false]) {
+    it(`answers 503 Retry-After: 1, never a short body (inlineReads: ${inlineReads})`, async () => {
+      const name = `shrinking-${inlineReads}.bin`;
+      writeFileSync(join(fx.root, name), Buffer.alloc(3 * 1024 * 1024, 1));
+      // A long statTtl keeps the old size cached, as happens between two re-checks.
+      const server = createWebseedServer({ root: fx.root, statTtl: 60_000, inlineReads });
+      const p = (await server.listen(0)).port;
+      try {
+        expect((await raw(p, `/${name}`, { Range: "bytes=0-0" })).status).toBe(206);
+        truncateSync(join(fx.root, name), 1000);
+        const small = await raw(p, `/${name}`, { Range: "bytes=2000-2999" });
+        expect([small.status, small.headers["retry-after"]]).toEqual([503, "1"]);
+        // The entry was dropped: the next request sees the new size.
+        const after = await raw(p, `/${name}`, { Range: "bytes=2000-2999" });
+        expect(after.status).toBe(416);
+        // The streaming path (a range over 64 KiB): the first chunk comes back short before any header went out.
+        const other = `large-${name}`;
+        writeFileSync(join(fx.root, other), Buffer.alloc(3 * 1024 * 1024, 1));
+        expect((await raw(p, `/${other}`, { Range: "bytes=0-0" })).status).toBe(206);
+        truncateSync(join(fx.root, other), 1000);
+        const large = await raw(p, `/${other}`, { Range: "bytes=0-2999999" });
+        expect([large.status, large.headers["retry-after"]]).toEqual([503, "1"]);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
