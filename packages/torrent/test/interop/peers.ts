@@ -122,11 +122,13 @@ export interface MktorrentOptions {
   name?: string;
   /** Keep the creation date (default: -d, no date). */
   date?: boolean;
+  /** Hashing threads (default 1: the tests run beside others). */
+  threads?: number;
 }
 
 /** mktorrent 1.1 (`-l` is log2 of the piece length, 15..28). */
 export async function mktorrent(target: string, o: MktorrentOptions): Promise<Buffer> {
-  const args = ["-l", String(Math.log2(o.pieceLength)), "-t", "1", "-o", o.out];
+  const args = ["-l", String(Math.log2(o.pieceLength)), "-t", String(o.threads ?? 1), "-o", o.out];
   if (!o.date) args.push("-d");
   for (const a of o.announce ?? []) args.push("-a", a);
   for (const w of o.webSeeds ?? []) args.push("-w", w);
