@@ -19,6 +19,8 @@ export interface OpenFile {
   contentType: string;
   /** Requests using the fd right now: it is closed only once nothing reads from it. */
   refs: number;
+  /** Response headers that depend only on this file, built by the handler on first use. */
+  headers?: string[];
   closed: boolean;
   evicted: boolean;
   checkedAt: number;

@@ -376,22 +376,28 @@ export function createWebseed(options: WebseedOptions): Webseed {
         return;
       }
     }
-    const out = [
-      ...corsHeaders,
-      "Accept-Ranges",
-      "bytes",
-      "Content-Type",
-      file.contentType,
-      "Content-Length",
-      String(length),
-      "ETag",
-      file.etag,
-      "Last-Modified",
-      file.lastModified,
-      "Cache-Control",
-      cacheControl,
-    ];
-    if (status === 206) out.push("Content-Range", `bytes ${start}-${end}/${size}`);
+    // The headers that only depend on the file are built once per open file.
+    let base = file.headers;
+    if (base === undefined || base[base.length - 1] !== cacheControl) {
+      base = [
+        ...corsHeaders,
+        "Accept-Ranges",
+        "bytes",
+        "Content-Type",
+        file.contentType,
+        "ETag",
+        file.etag,
+        "Last-Modified",
+        file.lastModified,
+        "Cache-Control",
+        cacheControl,
+      ];
+      file.headers = base;
+    }
+    const out =
+      status === 206
+        ? base.concat("Content-Length", String(length), "Content-Range", `bytes ${start}-${end}/${size}`)
+        : base.concat("Content-Length", String(length));
     const stat = fileStats(key);
     stat.requests++;
     if (isHead || length === 0) {
