@@ -91,8 +91,9 @@ export class Allowlist extends EventEmitter {
   /** Removes one hex hash from one source. */
   removeHex(hex: string, source: string): boolean {
     const key = hexToKey(hex);
-    const entry = key && this.entries.get(key);
-    if (!key || !entry || !entry.sources.delete(source)) return false;
+    if (key === undefined) return false;
+    const entry = this.entries.get(key);
+    if (!entry?.sources.delete(source)) return false;
     if (entry.sources.size === 0) this.entries.delete(key);
     const list = this.bySource.get(source);
     if (list)

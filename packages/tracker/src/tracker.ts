@@ -222,7 +222,7 @@ export class Tracker extends EventEmitter {
 
   numwant(asked: number): number {
     if (asked < 0) return this.defaultNumwant;
-    return asked > this.maxNumwant ? this.maxNumwant : asked;
+    return Math.min(asked, this.maxNumwant);
   }
 
   announce(input: AnnounceInput, protocol: Protocol): AnnounceOutput | Promise<AnnounceOutput> {

@@ -24,6 +24,8 @@ export class ConnectionIds {
   private readonly key = randomBytes(32);
   private cachedSlot = -1;
   private cached: Hash[] = [];
+  /** The last id computed per address and slot: a client announcing many torrents costs one hash. */
+  private recent = new Map<string, Buffer>();
 
   constructor(private readonly clock: () => number) {}
 
@@ -43,9 +45,22 @@ export class ConnectionIds {
   private hash(ip: string, slot: number): Buffer {
     const current = Math.floor(this.clock() / SLOT_MS);
     this.base(current);
+    const memo = `${slot & 3}${ip}`;
+    const known = this.recent.get(memo);
+    if (known !== undefined && known.readUInt32BE(8) === slot >>> 0) return known;
+    const id = this.compute(ip, slot, current);
+    // Bounded: cleared wholesale when full (a cache miss only costs a hash).
+    if (this.recent.size >= 65_536) this.recent.clear();
+    this.recent.set(memo, id);
+    return id;
+  }
+
+  private compute(ip: string, slot: number, current: number): Buffer {
     const base = slot === current ? this.cached[0]! : this.cached[1]!;
     const digest = base.copy().update(ip).digest();
     digest[7] = (digest[7]! & 0xfc) | (slot & 3);
+    // Bytes 8-11 remember the slot, for the cache above (only bytes 0-7 are the id).
+    digest.writeUInt32BE(slot >>> 0, 8);
     return digest;
   }
 
@@ -83,7 +98,14 @@ export class UdpTracker {
     const bound: { address: string; port: number; family: string }[] = [];
     for (const host of hosts) {
       const type = host.includes(":") ? "udp6" : "udp4";
-      const socket = createSocket({ type, ipv6Only: type === "udp6", recvBufferSize: 4 << 20 });
+      const socket = createSocket({
+        type,
+        ipv6Only: type === "udp6",
+        recvBufferSize: 4 << 20,
+        sendBufferSize: 4 << 20,
+        // Replies go to the literal address a datagram came from: no resolver (and no extra tick) per send.
+        lookup: literalLookup,
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once("error", reject);
         socket.bind(port, host, () => {
@@ -256,6 +278,15 @@ function announceReply(width: 6 | 18, tx: number, r: AnnounceOutput): Buffer {
   out.writeUInt32BE(r.complete, 16);
   out.set(peers, 20);
   return out;
+}
+
+function literalLookup(
+  address: string,
+  options: unknown,
+  callback: (error: Error | null, address: string, family: number) => void,
+): void {
+  const family = typeof options === "number" ? options : (options as { family?: number }).family;
+  callback(null, address, family === 6 || address.includes(":") ? 6 : 4);
 }
 
 export function errorPacket(tx: number, message: string): Buffer {

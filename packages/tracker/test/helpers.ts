@@ -62,8 +62,10 @@ export async function get(
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded bencode is untyped
-export function decode(body: Buffer): any {
-  return bencode.decode(body) as any;
+type Decoded = any;
+
+export function decode(body: Buffer): Decoded {
+  return bencode.decode(body) as Decoded;
 }
 
 export function text(v: Uint8Array): string {

@@ -72,10 +72,14 @@ describe("WebTorrent browser peers through our WebSocket tracker", () => {
           // biome-ignore lint/suspicious/noExplicitAny: page globals
           const w = globalThis as any;
           w.client = w.makeClient();
-          w.client.seed(new File([w.payload()], "hello.bin"), { announce: [url] }, (t: any) => {
-            w.torrent = t;
-            resolve({ torrent: Array.from(t.torrentFile as Uint8Array), magnet: t.magnetURI });
-          });
+          w.client.seed(
+            new File([w.payload()], "hello.bin"),
+            { announce: [url] },
+            (t: { torrentFile: Uint8Array; magnetURI: string }) => {
+              w.torrent = t;
+              resolve({ torrent: Array.from(t.torrentFile as Uint8Array), magnet: t.magnetURI });
+            },
+          );
         }),
       wsUrl,
     );
@@ -90,13 +94,17 @@ describe("WebTorrent browser peers through our WebSocket tracker", () => {
           // biome-ignore lint/suspicious/noExplicitAny: page globals
           const w = globalThis as any;
           w.client = w.makeClient();
-          w.client.add(magnet, { announce: [url] }, (t: any) => {
-            t.on("done", async () => {
-              const bytes = await t.files[0].arrayBuffer();
-              const hash = await crypto.subtle.digest("SHA-256", bytes);
-              resolve(Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join(""));
-            });
-          });
+          w.client.add(
+            magnet,
+            { announce: [url] },
+            (t: { on(e: string, f: () => void): void; files: { arrayBuffer(): Promise<ArrayBuffer> }[] }) => {
+              t.on("done", async () => {
+                const bytes = await t.files[0]!.arrayBuffer();
+                const hash = await crypto.subtle.digest("SHA-256", bytes);
+                resolve(Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, "0")).join(""));
+              });
+            },
+          );
         }),
       { magnet: made.magnet, url: wsUrl },
     );
