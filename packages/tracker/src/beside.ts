@@ -31,7 +31,13 @@ export interface TrackerBeside {
 }
 
 export async function trackerBeside(options: TrackerBesideOptions): Promise<TrackerBeside> {
-  const tracker = await new Tracker(options).ready();
+  const tracker = new Tracker(options);
+  try {
+    await tracker.ready();
+  } catch (error) {
+    await tracker.close();
+    throw error;
+  }
   const base = new URL(options.baseUrl);
   const handler = createHttpHandler(tracker);
   const announce = [new URL("announce", base).href];

@@ -52,7 +52,13 @@ function hostForUrl(host: string): string {
 
 export async function startTracker(options: StartTrackerOptions = {}): Promise<RunningTracker> {
   const host = options.host ?? "127.0.0.1";
-  const tracker = await new Tracker(options).ready();
+  const tracker = new Tracker(options);
+  try {
+    await tracker.ready();
+  } catch (error) {
+    await tracker.close(); // the db and any folder watchers opened so far
+    throw error;
+  }
   const running: RunningTracker = { tracker, announceUrls: [], close: async () => undefined };
   const closers: (() => Promise<void>)[] = [];
   running.close = async () => {

@@ -242,16 +242,19 @@ export class Tracker extends EventEmitter {
     return this.finish(swarm, result);
   }
 
-  private finish(swarm: string, r: PeerList): AnnounceOutput {
-    if (r.completed) {
-      this.counters.set(swarm, (this.counters.get(swarm) ?? 0) + 1);
-      this.metrics.completed++;
-      try {
-        this.db?.completed(swarm);
-      } catch (error) {
-        this.emit("warning", error);
-      }
+  /** Counts one finished download of a swarm (in memory, and in SQLite when there is a db). */
+  countCompleted(swarm: string): void {
+    this.counters.set(swarm, (this.counters.get(swarm) ?? 0) + 1);
+    this.metrics.completed++;
+    try {
+      this.db?.completed(swarm);
+    } catch (error) {
+      this.emit("warning", error);
     }
+  }
+
+  private finish(swarm: string, r: PeerList): AnnounceOutput {
+    if (r.completed) this.countCompleted(swarm);
     const out = r as AnnounceOutput;
     out.downloaded = this.counters.get(swarm) ?? 0;
     out.interval = this.interval;

@@ -209,12 +209,10 @@ export class WsTracker {
       swarm.list.push(peer);
       this.peerCount++;
     }
-    if (msg.left === 0) swarm.seeders.add(peer);
+    // A browser peer's first `completed` counts like any other finished download.
+    if (event === "completed" && !swarm.seeders.has(peer)) tracker.countCompleted(key);
+    if (msg.left === 0 || event === "completed") swarm.seeders.add(peer);
     else swarm.seeders.delete(peer);
-    if (event === "completed" && msg.left === 0) {
-      // Counted like any completed download; the store is bypassed because browser peers are not listed there.
-      tracker.metrics.completed++;
-    }
     this.send(peer, {
       action: "announce",
       interval: this.interval,

@@ -198,6 +198,19 @@ describe("WebSocket tracker (WebTorrent protocol)", () => {
       action: "scrape",
       files: { [H]: { complete: 1, incomplete: 0, downloaded: 0 } },
     });
+    // A browser leecher that completes is counted once, like any other client.
+    const l = await connect(running.wsUrl!);
+    l.send({ action: "announce", info_hash: H, peer_id: pid(5), left: 10, event: "started" });
+    expect(await l.next()).toMatchObject({ complete: 1, incomplete: 1 });
+    for (let i = 0; i < 2; i++) {
+      l.send({ action: "announce", info_hash: H, peer_id: pid(5), left: 0, event: "completed" });
+      expect(await l.next()).toMatchObject({ complete: 2, incomplete: 0 });
+    }
+    l.send({ action: "scrape", info_hash: H });
+    expect(await l.next()).toEqual({
+      action: "scrape",
+      files: { [H]: { complete: 2, incomplete: 0, downloaded: 1 } },
+    });
     // A frame over the size limit closes that connection only.
     const big = await connect(running.wsUrl!);
     const closed = new Promise((r) => big.ws.once("close", r));
