@@ -17,8 +17,9 @@ import {
 } from "./fixtures.js";
 import { type LtCreateJob, type LtCreateResult, ltCreate, ltCreateBatch, mktorrent } from "./peers.js";
 
-// mktorrent 1.1 takes piece lengths from 2^15; libtorrent also gets 16 KiB.
-const PIECE_LENGTHS = [16 * KiB, 32 * KiB, 64 * KiB];
+// mktorrent 1.1 takes piece lengths from 2^15; libtorrent also gets 16 KiB. 1 MiB makes inputs over
+// 4 MiB, which the engine hashes in worker threads (smaller ones it hashes in the calling thread).
+const PIECE_LENGTHS = [16 * KiB, 32 * KiB, 64 * KiB, 1024 * KiB];
 
 let dir: string;
 let cleanup: () => Promise<void>;

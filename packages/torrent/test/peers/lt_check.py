@@ -15,12 +15,6 @@ import time
 
 import libtorrent as lt
 
-CHECKING = (
-    lt.torrent_status.checking_files,
-    lt.torrent_status.checking_resume_data,
-)
-
-
 def describe(ti):
     hashes = ti.info_hashes()
     fs = ti.files()
@@ -85,25 +79,25 @@ def check_round(jobs, timeout):
         params.save_path = save_path
         params.storage_mode = lt.storage_mode_t.storage_mode_sparse
         try:
+            # Added without resume data, libtorrent hashes everything on disk before it does anything
+            # else, and says so with a torrent_checked_alert.
             handle = session.add_torrent(params)
-            # A full hash check of what is on disk (there is no resume data).
-            handle.force_recheck()
         except Exception as e:
             out["error"] = "add_torrent: " + str(e)
             continue
         handles[i] = handle
     deadline = time.time() + timeout
-    pending = [i for i, h in enumerate(handles) if h is not None]
+    pending = {handles[i]: i for i in range(len(handles)) if handles[i] is not None}
     while pending and time.time() < deadline:
-        still = []
-        for i in pending:
-            st = handles[i].status()
-            if st.errc.value() or (st.has_metadata and st.state not in CHECKING):
-                continue
-            still.append(i)
-        pending = still
-        if pending:
-            time.sleep(0.05)
+        session.wait_for_alert(100)
+        for alert in session.pop_alerts():
+            if isinstance(alert, (lt.torrent_checked_alert, lt.torrent_error_alert)):
+                pending.pop(alert.handle, None)
+        # A torrent stuck in an error state never reports checked: stop waiting for it.
+        for handle in list(pending):
+            if handle.status().errc.value():
+                pending.pop(handle, None)
+    timed_out = set(pending.values())
     for i, handle in enumerate(handles):
         if handle is None:
             continue
@@ -111,7 +105,9 @@ def check_round(jobs, timeout):
         results[i]["state"] = str(st.state)
         results[i]["seeding"] = bool(st.is_seeding)
         results[i]["have"] = [p for p, bit in enumerate(st.pieces) if bit]
-        results[i]["error"] = st.errc.message() if st.errc.value() else None
+        results[i]["error"] = (
+            st.errc.message() if st.errc.value() else "timed out waiting for the check" if i in timed_out else None
+        )
         session.remove_torrent(handle)
     return results, later
 
