@@ -1,6 +1,6 @@
 // HTTP announce load: wrk (-t1 -c64, keep-alive, Lua script: random info hashes from an allowlisted pool
 // of 1,000, compact=1, numwant=50) against our tracker, bittorrent-tracker's server and opentracker, in
-// one run. Each tracker gets two back-to-back runs ("fresh", then "filled" with the first run's peers).
+// one run. Each tracker gets a 2 s warm-up, then two back-to-back runs ("fresh", then "filled" with the first run's peers).
 // Prints requests/s, p99 latency, the server's CPU time per announce (from /proc/<pid>/stat), RSS after,
 // and the ratios. Run it alone: flock /tmp/seedpress-bench.lock node bench/tracker-http.js [seconds]
 import { execFile } from "node:child_process";
@@ -12,10 +12,10 @@ const run = promisify(execFile);
 const seconds = Number(process.argv[2] ?? 10);
 const lua = fileURLToPath(new URL("./lib/tracker-announce.lua", import.meta.url));
 
-async function wrk(port) {
+async function wrk(port, duration = seconds) {
   const { stdout } = await run(
     "wrk",
-    ["-t1", "-c64", `-d${seconds}s`, "--latency", "-s", lua, `http://127.0.0.1:${port}`],
+    ["-t1", "-c64", `-d${duration}s`, "--latency", "-s", lua, `http://127.0.0.1:${port}`],
     {
       timeout: (seconds + 30) * 1000,
     },
@@ -44,6 +44,7 @@ for (const kind of ["ours", "bittorrent-tracker", "opentracker"]) {
       await new Promise((r) => setTimeout(r, 100));
     }
     if (text.includes("failure")) throw new Error(`${kind} refused the probe: ${text}`);
+    await wrk(server.http, 2); // warm-up (JIT, connection setup), not reported
     for (const phase of ["fresh", "filled"]) {
       const before = cpuMicros(server.pid);
       const r = await wrk(server.http);

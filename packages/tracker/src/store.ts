@@ -1,6 +1,7 @@
 // The swarm store interface and the default in-memory store. Peers of a swarm live in dense typed arrays
-// of compact entries (6 bytes IPv4, 18 bytes IPv6), so an answer is one or two bulk copies of a random
-// window and a peer costs ~100-150 bytes of heap instead of an object per peer.
+// of compact entries (6 bytes IPv4, 18 bytes IPv6), so an answer is one to three bulk copies of a random
+// window; the peer index is an open-addressing hash table in typed arrays too. No JS object or string is
+// kept per peer, so a peer costs ~50-90 bytes and the garbage collector's work does not grow with peers.
 
 /** 0 none (a regular announce), 1 completed, 2 started, 3 stopped, 4 paused (BEP 21). UDP numbering. */
 export type AnnounceEvent = 0 | 1 | 2 | 3 | 4;
@@ -76,37 +77,150 @@ export interface MemoryStoreOptions {
 
 const EMPTY = new Uint8Array(0);
 
-/** One address family of a swarm: dense arrays, `count` live slots, swap-remove on delete. */
+/** FNV-1a over key bytes. */
+function hashKey(key: Uint8Array, length: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * One address family of a swarm. Slots 0..count-1 are dense (swap-remove on delete). A peer's key is its
+ * peer id followed by its IP bytes; `index` maps hash → slot + 1 by linear probing (0 = empty), kept at
+ * most half full, with backward-shift deletion (no tombstones).
+ */
 class PeerTable {
   count = 0;
+  readonly keyWidth: number;
   addr: Uint8Array;
+  keys: Uint8Array;
+  hashes: Uint32Array;
   expires: Uint32Array;
   seed: Uint8Array;
-  keys: string[] = [];
+  index: Int32Array;
+  /** Scratch for the key being looked up. */
+  readonly probe: Uint8Array;
+
   constructor(readonly width: 6 | 18) {
+    this.keyWidth = 20 + width - 2;
+    this.probe = new Uint8Array(this.keyWidth);
     this.addr = new Uint8Array(width * 4);
+    this.keys = new Uint8Array(this.keyWidth * 4);
+    this.hashes = new Uint32Array(4);
     this.expires = new Uint32Array(4);
     this.seed = new Uint8Array(4);
+    this.index = new Int32Array(8);
   }
+
+  get capacity(): number {
+    return this.expires.length;
+  }
+
+  /** Slot of the key in `probe` (hash `h`), or -1. */
+  find(h: number): number {
+    const mask = this.index.length - 1;
+    const kw = this.keyWidth;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = this.index[i]!;
+      if (v === 0) return -1;
+      const slot = v - 1;
+      if (this.hashes[slot] === h) {
+        const base = slot * kw;
+        let same = true;
+        for (let k = 0; k < kw; k++) {
+          if (this.keys[base + k] !== this.probe[k]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return slot;
+      }
+    }
+  }
+
+  /** Appends the key in `probe` with hash `h`; returns its slot. */
+  insert(h: number): number {
+    if (this.count === this.capacity) this.resize(this.capacity * 2);
+    const slot = this.count++;
+    this.keys.set(this.probe, slot * this.keyWidth);
+    this.hashes[slot] = h;
+    this.place(slot);
+    return slot;
+  }
+
+  private place(slot: number): void {
+    const mask = this.index.length - 1;
+    let i = this.hashes[slot]! & mask;
+    while (this.index[i] !== 0) i = (i + 1) & mask;
+    this.index[i] = slot + 1;
+  }
+
+  private position(slot: number): number {
+    const mask = this.index.length - 1;
+    let i = this.hashes[slot]! & mask;
+    while (this.index[i] !== slot + 1) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** Removes a slot: backward-shift its index entry out, then move the last slot into its place. */
+  remove(slot: number): void {
+    const mask = this.index.length - 1;
+    let hole = this.position(slot);
+    this.index[hole] = 0;
+    for (let j = (hole + 1) & mask; this.index[j] !== 0; j = (j + 1) & mask) {
+      const home = this.hashes[this.index[j]! - 1]! & mask;
+      // Move the entry back if its home is not cyclically within (hole, j].
+      const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!between) {
+        this.index[hole] = this.index[j]!;
+        this.index[j] = 0;
+        hole = j;
+      }
+    }
+    const last = this.count - 1;
+    if (slot !== last) {
+      const w = this.width;
+      const kw = this.keyWidth;
+      this.index[this.position(last)] = slot + 1;
+      this.addr.copyWithin(slot * w, last * w, last * w + w);
+      this.keys.copyWithin(slot * kw, last * kw, last * kw + kw);
+      this.hashes[slot] = this.hashes[last]!;
+      this.expires[slot] = this.expires[last]!;
+      this.seed[slot] = this.seed[last]!;
+    }
+    this.count = last;
+    if (this.capacity > 16 && this.count < this.capacity / 4) this.resize(this.capacity / 2);
+  }
+
   resize(capacity: number): void {
-    const addr = new Uint8Array(this.width * capacity);
-    addr.set(this.addr.subarray(0, this.count * this.width));
-    const expires = new Uint32Array(capacity);
-    expires.set(this.expires.subarray(0, this.count));
-    const seed = new Uint8Array(capacity);
-    seed.set(this.seed.subarray(0, this.count));
-    this.addr = addr;
-    this.expires = expires;
-    this.seed = seed;
+    const n = this.count;
+    const grow = <T extends Uint8Array | Uint32Array>(old: T, make: (size: number) => T, per: number): T => {
+      const next = make(capacity * per);
+      next.set(old.subarray(0, n * per));
+      return next;
+    };
+    this.addr = grow(this.addr, (s) => new Uint8Array(s), this.width);
+    this.keys = grow(this.keys, (s) => new Uint8Array(s), this.keyWidth);
+    this.hashes = grow(this.hashes, (s) => new Uint32Array(s), 1);
+    this.expires = grow(this.expires, (s) => new Uint32Array(s), 1);
+    this.seed = grow(this.seed, (s) => new Uint8Array(s), 1);
+    this.index = new Int32Array(capacity * 2);
+    for (let slot = 0; slot < n; slot++) this.place(slot);
+  }
+
+  peerId(slot: number): string {
+    return Buffer.from(this.keys.buffer, this.keys.byteOffset + slot * this.keyWidth, 20).toString("latin1");
   }
 }
 
 class Swarm {
-  readonly index = new Map<string, number>();
   readonly v4 = new PeerTable(6);
   readonly v6 = new PeerTable(18);
   seeders = 0;
   leechers = 0;
+  get size(): number {
+    return this.v4.count + this.v6.count;
+  }
 }
 
 export class MemoryStore implements SwarmStore {
@@ -128,11 +242,8 @@ export class MemoryStore implements SwarmStore {
 
   announce(a: PeerAnnounce): PeerList {
     const width = a.addr.length === 6 ? 6 : 18;
-    // The key binds the peer id to the source IP: a `stopped` from another address cannot remove or move
-    // someone else's entry, whatever peer id it claims.
-    const key = a.peerId + a.addr.toString("latin1", 0, width - 2);
-    let swarm = this.swarms.get(a.swarm);
     const stopping = a.event === 3;
+    let swarm = this.swarms.get(a.swarm);
     if (swarm === undefined) {
       if (stopping || this.swarms.size >= this.maxSwarms) {
         return { complete: 0, incomplete: 0, peers4: EMPTY, peers6: EMPTY, completed: false };
@@ -140,19 +251,22 @@ export class MemoryStore implements SwarmStore {
       swarm = new Swarm();
       this.swarms.set(a.swarm, swarm);
     }
-    const found = swarm.index.get(key);
+    const table = width === 6 ? swarm.v4 : swarm.v6;
+    // The key binds the peer id to the source IP: a `stopped` from another address cannot remove or move
+    // someone else's entry, whatever peer id it claims.
+    const probe = table.probe;
+    for (let i = 0; i < 20; i++) probe[i] = a.peerId.charCodeAt(i);
+    probe.set(a.addr.subarray(0, width - 2), 20);
+    const h = hashKey(probe, table.keyWidth);
+    let slot = table.find(h);
     let completed = false;
-    let selfSlot = -1;
-    let selfTable: PeerTable | undefined;
     if (stopping) {
-      if (found !== undefined) this.remove(swarm, found);
-      if (swarm.index.size === 0) this.swarms.delete(a.swarm);
+      if (slot !== -1) this.remove(swarm, table, slot);
+      if (swarm.size === 0) this.swarms.delete(a.swarm);
       return { complete: swarm.seeders, incomplete: swarm.leechers, peers4: EMPTY, peers6: EMPTY, completed };
     }
     const expires = a.now + this.peerTtl;
-    if (found !== undefined) {
-      const table = found & 1 ? swarm.v6 : swarm.v4;
-      const slot = found >>> 1;
+    if (slot !== -1) {
       table.addr.set(a.addr, slot * width); // the port may have changed
       table.expires[slot] = expires;
       const wasSeed = table.seed[slot] === 1;
@@ -164,17 +278,11 @@ export class MemoryStore implements SwarmStore {
         this.seederCount += d;
       }
       completed = a.event === 1 && !wasSeed;
-      selfSlot = slot;
-      selfTable = table;
-    } else if (swarm.index.size < this.maxPeersPerSwarm) {
-      const table = width === 6 ? swarm.v4 : swarm.v6;
-      if (table.count === table.expires.length) table.resize(table.count * 2);
-      const slot = table.count++;
+    } else if (swarm.size < this.maxPeersPerSwarm) {
+      slot = table.insert(h);
       table.addr.set(a.addr, slot * width);
       table.expires[slot] = expires;
       table.seed[slot] = a.seeder ? 1 : 0;
-      table.keys.push(key);
-      swarm.index.set(key, (slot << 1) | (width === 6 ? 0 : 1));
       if (a.seeder) {
         swarm.seeders++;
         this.seederCount++;
@@ -182,21 +290,16 @@ export class MemoryStore implements SwarmStore {
       this.peerCount++;
       if (width === 18) this.peer6Count++;
       completed = a.event === 1;
-      selfSlot = slot;
-      selfTable = table;
     } else {
       completed = a.event === 1;
     }
     // Peers of the asker's own family first; the other family only fills what is left.
-    const first = width === 6 ? swarm.v4 : swarm.v6;
-    const second = width === 6 ? swarm.v6 : swarm.v4;
-    const firstSelf = selfTable === first ? selfSlot : -1;
-    const secondSelf = selfTable === second ? selfSlot : -1;
-    const want1 = Math.min(a.numwant, first.count - (firstSelf >= 0 ? 1 : 0));
-    const want2 = Math.min(a.numwant - want1, second.count - (secondSelf >= 0 ? 1 : 0));
+    const other = width === 6 ? swarm.v6 : swarm.v4;
+    const want1 = Math.min(a.numwant, table.count - (slot !== -1 ? 1 : 0));
+    const want2 = Math.min(a.numwant - want1, other.count);
     const ids = a.withPeerIds === true;
-    const out1 = this.window(first, firstSelf, want1, ids);
-    const out2 = this.window(second, secondSelf, want2, ids);
+    const out1 = this.window(table, slot, want1, ids);
+    const out2 = this.window(other, -1, want2, ids);
     const result: PeerList = {
       complete: swarm.seeders,
       incomplete: swarm.leechers,
@@ -204,9 +307,9 @@ export class MemoryStore implements SwarmStore {
       peers6: width === 6 ? out2.addr : out1.addr,
       completed,
     };
-    if (a.withPeerIds) {
-      result.ids4 = width === 6 ? this.ids(first, out1.slots) : this.ids(second, out2.slots);
-      result.ids6 = width === 6 ? this.ids(second, out2.slots) : this.ids(first, out1.slots);
+    if (ids) {
+      result.ids4 = width === 6 ? out1.ids : out2.ids;
+      result.ids6 = width === 6 ? out2.ids : out1.ids;
     }
     return result;
   }
@@ -219,12 +322,11 @@ export class MemoryStore implements SwarmStore {
   expire(now: number): void {
     for (const [name, swarm] of this.swarms) {
       for (const table of [swarm.v4, swarm.v6]) {
-        const fam = table === swarm.v4 ? 0 : 1;
         for (let slot = table.count - 1; slot >= 0; slot--) {
-          if (table.expires[slot]! < now) this.remove(swarm, (slot << 1) | fam);
+          if (table.expires[slot]! < now) this.remove(swarm, table, slot);
         }
       }
-      if (swarm.index.size === 0) this.swarms.delete(name);
+      if (swarm.size === 0) this.swarms.delete(name);
     }
   }
 
@@ -240,33 +342,17 @@ export class MemoryStore implements SwarmStore {
 
   /** Number of stored peers in one swarm (both families), for tests and stats. */
   size(swarm: string): number {
-    return this.swarms.get(swarm)?.index.size ?? 0;
+    return this.swarms.get(swarm)?.size ?? 0;
   }
 
-  private remove(swarm: Swarm, ref: number): void {
-    const table = ref & 1 ? swarm.v6 : swarm.v4;
-    const slot = ref >>> 1;
-    const w = table.width;
-    swarm.index.delete(table.keys[slot]!);
+  private remove(swarm: Swarm, table: PeerTable, slot: number): void {
     if (table.seed[slot] === 1) {
       swarm.seeders--;
       this.seederCount--;
     } else swarm.leechers--;
     this.peerCount--;
-    if (w === 18) this.peer6Count--;
-    const last = table.count - 1;
-    if (slot !== last) {
-      table.addr.copyWithin(slot * w, last * w, last * w + w);
-      table.expires[slot] = table.expires[last]!;
-      table.seed[slot] = table.seed[last]!;
-      const moved = table.keys[last]!;
-      table.keys[slot] = moved;
-      swarm.index.set(moved, (slot << 1) | (ref & 1));
-    }
-    table.keys.pop();
-    table.count = last;
-    if (table.expires.length > 16 && table.count < table.expires.length / 4)
-      table.resize(table.expires.length / 2);
+    if (table.width === 18) this.peer6Count--;
+    table.remove(slot);
   }
 
   /** `want` entries from a random start, wrapping, skipping the asker's own slot: at most three copies. */
@@ -275,12 +361,12 @@ export class MemoryStore implements SwarmStore {
     self: number,
     want: number,
     collect: boolean,
-  ): { addr: Uint8Array; slots: number[] } {
-    if (want <= 0) return { addr: EMPTY, slots: [] };
+  ): { addr: Uint8Array; ids: string[] } {
+    if (want <= 0) return { addr: EMPTY, ids: [] };
     const w = table.width;
     const n = table.count;
     const out = Buffer.allocUnsafe(want * w);
-    const slots: number[] = [];
+    const ids: string[] = [];
     let pos = Math.floor(this.random() * n);
     let copied = 0;
     while (copied < want) {
@@ -290,14 +376,10 @@ export class MemoryStore implements SwarmStore {
       let end = self >= pos ? self : n;
       if (end - pos > want - copied) end = pos + want - copied;
       out.set(table.addr.subarray(pos * w, end * w), copied * w);
-      if (collect) for (let s = pos; s < end; s++) slots.push(s);
+      if (collect) for (let s = pos; s < end; s++) ids.push(table.peerId(s));
       copied += end - pos;
       pos = end;
     }
-    return { addr: out, slots };
-  }
-
-  private ids(table: PeerTable, slots: number[]): string[] {
-    return slots.map((s) => table.keys[s]!.slice(0, 20));
+    return { addr: out, ids };
   }
 }

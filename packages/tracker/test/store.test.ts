@@ -73,3 +73,67 @@ describe("MemoryStore", () => {
     expect(entries(store.announce(peer(2)).peers4)).toEqual([moved.addr.toString("hex")]);
   });
 });
+
+describe("MemoryStore against a plain Map model", () => {
+  it("agrees on membership and counts through 20,000 random announces, stops and expiries", () => {
+    let seed = 12345;
+    const rand = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const store = new MemoryStore({ peerTtl: 50, random: rand });
+    const model = new Map<string, { seeder: boolean; expires: number; addr: string }>();
+    let now = 1000;
+    for (let step = 0; step < 20_000; step++) {
+      const n = Math.floor(rand() * 3000);
+      const v6 = n % 7 === 0;
+      const fixed = v6
+        ? Buffer.concat([
+            Buffer.from("fd000000000000000000000000ab", "hex"),
+            Buffer.from([n >> 8, n & 255, 0x1a, 0xe1]),
+          ])
+        : Buffer.from([10, 1, (n >> 8) & 255, n & 255, 0x1a, 0xe1]);
+      const peerId = `p-${String(n).padStart(18, "0")}`;
+      const key = `${peerId}/${fixed.toString("hex")}`;
+      const r = rand();
+      if (r < 0.15) {
+        store.announce({ swarm: SWARM, peerId, addr: fixed, seeder: false, event: 3, numwant: 0, now });
+        model.delete(key);
+      } else {
+        const seeder = rand() < 0.3;
+        const res = store.announce({
+          swarm: SWARM,
+          peerId,
+          addr: fixed,
+          seeder,
+          event: 0,
+          numwant: 200,
+          now,
+        });
+        model.set(key, { seeder, expires: now + 50, addr: fixed.toString("hex") });
+        // Every returned peer is a live one, never the asker, never twice.
+        const seen = new Set<string>();
+        for (let i = 0; i < res.peers4.length; i += 6)
+          seen.add(Buffer.from(res.peers4.subarray(i, i + 6)).toString("hex"));
+        for (let i = 0; i < res.peers6.length; i += 18)
+          seen.add(Buffer.from(res.peers6.subarray(i, i + 18)).toString("hex"));
+        expect(seen.size).toBe(res.peers4.length / 6 + res.peers6.length / 18);
+        expect(seen.has(fixed.toString("hex"))).toBe(false);
+        expect(seen.size).toBe(Math.min(200, model.size - 1));
+      }
+      if (step % 500 === 0) {
+        now += 20;
+        store.expire(now);
+        for (const [k, v] of model) if (v.expires < now) model.delete(k);
+      }
+      if (step % 250 === 0) {
+        const seeders = [...model.values()].filter((v) => v.seeder).length;
+        expect(store.totals()).toMatchObject({ peers: model.size, seeders, leechers: model.size - seeders });
+        expect(store.counts(SWARM) ?? { complete: 0, incomplete: 0 }).toEqual({
+          complete: seeders,
+          incomplete: model.size - seeders,
+        });
+      }
+    }
+  });
+});
