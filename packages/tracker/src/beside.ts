@@ -17,6 +17,8 @@ export interface TrackerBesideOptions extends TrackerOptions {
   udpPort?: number | false;
   /** Answer WebSocket (WebTorrent) upgrades on the host server. Default true. */
   ws?: boolean;
+  /** Also answer /stats, /stats.json and /metrics (they shadow files of those names). Default true. */
+  stats?: boolean;
 }
 
 export interface TrackerBeside {
@@ -39,7 +41,7 @@ export async function trackerBeside(options: TrackerBesideOptions): Promise<Trac
     throw error;
   }
   const base = new URL(options.baseUrl);
-  const handler = createHttpHandler(tracker);
+  const handler = createHttpHandler(tracker, { stats: options.stats });
   const announce = [new URL("announce", base).href];
   let udp: UdpTracker | undefined;
   let ws: WsTracker | undefined;

@@ -1,7 +1,7 @@
 // The swarm store interface and the default in-memory store. Peers of a swarm live in dense typed arrays
 // of compact entries (6 bytes IPv4, 18 bytes IPv6), so an answer is one to three bulk copies of a random
 // window; the peer index is an open-addressing hash table in typed arrays too. No JS object or string is
-// kept per peer, so a peer costs ~50-90 bytes and the garbage collector's work does not grow with peers.
+// kept per peer, so a peer costs ~60-100 bytes and the garbage collector's work does not grow with peers.
 
 /** 0 none (a regular announce), 1 completed, 2 started, 3 stopped, 4 paused (BEP 21). UDP numbering. */
 export type AnnounceEvent = 0 | 1 | 2 | 3 | 4;
