@@ -41,7 +41,9 @@ const closeFd = (fd: number) =>
     closeCb(fd, () => resolve());
   });
 
-const O_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+// O_NONBLOCK: opening a FIFO (or a device) under the root must not block a thread-pool thread for ever;
+// it has no effect on reads of regular files, and anything that is not a regular file gets a 404 anyway.
+const O_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 function makeEtag(st: Stats): string {
   // Strong: size, mtime in ns precision where we have it, inode. Any rewrite of the file changes it.

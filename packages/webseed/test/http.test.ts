@@ -1,4 +1,5 @@
 // HTTP conformance of the web seed: every rule of RFC 9110 ranges/conditionals that BEP 19 clients lean on.
+import { execFileSync } from "node:child_process";
 import { truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -308,6 +309,12 @@ describe("safety: never a byte outside the root, no dotfiles", () => {
       expect(r.body.toString("latin1")).not.toMatch(/SECRET/);
     });
   }
+
+  it("a FIFO under the root → 404 at once, without blocking the server", async () => {
+    execFileSync("mkfifo", [join(fx.root, "pipe.bin")]);
+    for (let i = 0; i < 6; i++) expect((await raw(port, "/pipe.bin")).status).toBe(404);
+    expect((await raw(port, "/a.bin", { Range: "bytes=0-0" })).status).toBe(206);
+  });
 
   it("a symlink that stays inside the root is served (and refused with followSymlinks: false)", async () => {
     const r = await raw(port, "/inside-link.bin", { Range: "bytes=0-9" });
