@@ -1,3 +1,11 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "seedpress", include: ["test/**/*.test.ts"] } });
+// Projects do not inherit the root's timeouts: real peers and builds on a busy 2-core box need time.
+export default defineProject({
+  test: {
+    name: "seedpress",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
