@@ -12,6 +12,7 @@ import type { Tracker } from "./tracker.js";
 const MAX_HEAD = 16_384;
 const IDLE_MS = 65_000;
 const CRLFCRLF = Buffer.from("\r\n\r\n");
+const LFLF = Buffer.from("\n\n");
 const GET_ANNOUNCE = Buffer.from("GET /announce?");
 const GET_SCRAPE = Buffer.from("GET /scrape?");
 const HEAD_1_1 = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: no-store\r\nContent-Length: ";
@@ -77,7 +78,8 @@ export function createFastServer(tracker: Tracker, fallback: HttpServer): Server
         }
         const end = data.indexOf(CRLFCRLF, at);
         if (end === -1) {
-          if (data.length - at > MAX_HEAD) {
+          // Bare-LF line ends (or an oversized head) are node:http's to judge, not ours to wait on.
+          if (data.length - at > MAX_HEAD || data.indexOf(LFLF, at) !== -1) {
             handOver(socket, data.subarray(at)); // node:http answers 431 and closes
             return;
           }

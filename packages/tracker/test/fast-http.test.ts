@@ -80,6 +80,8 @@ describe("HTTP fast path", () => {
     // A bad request line and an oversized header both get 4xx from node:http.
     expect(await raw(port, ["GET /announce?x HTTP/9.9\r\n\r\n"])).toMatch(/^HTTP\/1\.1 4\d\d/);
     expect(await raw(port, [`GET /announce?${"a".repeat(20_000)}`])).toMatch(/^HTTP\/1\.1 4\d\d/);
+    // Bare LF line ends: handed over at once (node:http refuses them with 400), never left waiting.
+    expect(await raw(port, [`GET /announce?${q} HTTP/1.1\nHost: x\n\n`])).toMatch(/^HTTP\/1\.1 400/);
     const failure = await raw(port, [`GET /announce?info_hash=zz HTTP/1.1\r\nConnection: close\r\n\r\n`]);
     expect(text(decode(Buffer.from(bodies(failure)[0]!, "latin1"))["failure reason"])).toMatch(
       /invalid info_hash/,
