@@ -14,6 +14,7 @@ import {
   toMagnet,
   writeTorrentFile,
 } from "@seedpress/torrent";
+import { trackerBeside } from "@seedpress/tracker";
 import {
   checkTorrents,
   createWebseed,
@@ -49,12 +50,25 @@ export interface TrackerBesideContext {
   baseUrl: string;
   /** False with --no-tracker. */
   enabled: boolean;
+  /** SQLite file for the tracker's completed counters (--tracker-db); in memory when absent. */
+  db?: string;
 }
 
-/** Hook for the tracker (packages/tracker). Kept here so @seedpress/webseed never imports the tracker. */
+/**
+ * The tracker (packages/tracker) on the web seed's own port (HTTP announce/scrape, WebSocket) plus a UDP
+ * socket, allow-listing exactly the torrents served. Wired here so @seedpress/webseed never imports it.
+ */
 export async function startTrackerBeside(context: TrackerBesideContext): Promise<TrackerBeside | undefined> {
-  void context;
-  return undefined;
+  if (!context.enabled) return undefined;
+  const options = { server: context.server, baseUrl: context.baseUrl, udpHost: context.host, db: context.db };
+  // UDP on the same number as the HTTP port, so announce URLs written into .torrent files stay valid
+  // across restarts; if that port is taken, no UDP rather than a URL that changes every run.
+  try {
+    return await trackerBeside({ ...options, udpPort: context.port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    return trackerBeside({ ...options, udpPort: false });
+  }
 }
 
 interface Entry {
@@ -82,7 +96,9 @@ as <name>.torrent, or made and written there), and an index page with magnet lin
       --max-client-connections N   per client (IP address)
       --max-rate SIZE      average bytes per second over all clients (e.g. 50MiB)
       --max-client-rate SIZE       per client
-      --no-tracker         do not run the tracker beside the web seed
+      --no-tracker         do not run the tracker beside the web seed (HTTP and WebSocket on
+                           this port, UDP on a free port; it answers only for the torrents served)
+      --tracker-db FILE    keep the tracker's completed counters in this SQLite file
       --verbose            log one line per request
 `;
 
@@ -246,6 +262,7 @@ export const serve: Command = {
         "max-rate": { type: "string" },
         "max-client-rate": { type: "string" },
         "no-tracker": { type: "boolean" },
+        "tracker-db": { type: "string" },
         verbose: { type: "boolean" },
       },
       { min: 1, max: 1, names: "one <dir>" },
@@ -350,6 +367,7 @@ export const serve: Command = {
         port: address.port,
         baseUrl,
         enabled: !values["no-tracker"],
+        db: values["tracker-db"],
       });
       const prepared = await prepare(dir, baseUrl, tracker?.announce ?? [], warn);
       const served: ServedTorrent[] = prepared.map((e) => ({ torrent: e.meta, path: e.name }));
