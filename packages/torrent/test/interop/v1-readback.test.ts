@@ -114,6 +114,8 @@ describe("they read ours", () => {
         expect(show.webSeeds).toEqual(["http://127.0.0.1:8080/a/", "http://127.0.0.1:8081/b/"]);
       } else {
         expect(show.files).toEqual(["disk.img"]);
+        // A single file's web seed is the file's own URL: kept as given.
+        expect(show.webSeeds).toEqual(["http://127.0.0.1:8080/a/", "http://127.0.0.1:8081/b/"]);
       }
 
       const peer = await parseTorrentPeer(ours.torrent);
