@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningTracker, startTracker } from "../src/index.js";
-import { announceQuery, decode, hex20, peerIdBytes, text } from "./helpers.js";
+import { announceQuery, decode, get, hex20, peerIdBytes, text } from "./helpers.js";
 
 const H1 = hex20(1);
 let running: RunningTracker | undefined;
@@ -86,5 +86,19 @@ describe("HTTP fast path", () => {
     expect(text(decode(Buffer.from(bodies(failure)[0]!, "latin1"))["failure reason"])).toMatch(
       /invalid info_hash/,
     );
+  });
+
+  it("serves IPv6 clients on an IPv6 listener, with 18-byte peers6", async () => {
+    running = await startTracker({ host: "::1", allow: [H1], udpPort: false, rateLimit: false });
+    expect(running.httpUrl).toMatch(/^http:\/\/\[::1\]:\d+\/announce$/);
+    const url = running.httpUrl!;
+    const first = await get(`${url}?${announceQuery({ infoHash: H1, peerId: peerIdBytes(1), port: 6001 })}`);
+    expect(decode(first.body).incomplete).toBe(1);
+    const second = decode(
+      (await get(`${url}?${announceQuery({ infoHash: H1, peerId: peerIdBytes(2), port: 6002 })}`)).body,
+    );
+    const p6 = Buffer.from(second.peers6);
+    expect(p6.length).toBe(18);
+    expect(p6.readUInt16BE(16)).toBe(6001);
   });
 });
