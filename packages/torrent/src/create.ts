@@ -1,15 +1,17 @@
 // createTorrent: walk → piece length → hash (v1 pieces, v2 merkle roots, or both in one read) → info → bencode.
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { type BInput, encode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
 import { hashPerFile, hashV1Pieces } from "./hash-engine.js";
+import { HashPool } from "./hash-pool.js";
 import { fileRootAndLayer, fileTree, type LayoutFile, withPadFiles } from "./info-dict.js";
 import { parseTorrent } from "./parse.js";
 import type { HashSource } from "./piece-hasher.js";
 import { resolvePieceLength } from "./piece-length.js";
 import { checkPathSegment } from "./safe-path.js";
-import type { CreatedTorrent, CreateTorrentOptions } from "./types.js";
+import type { CreatedTorrent, CreateTorrentOptions, TorrentVersion } from "./types.js";
 import { VERSION } from "./version.js";
 import { walk } from "./walk.js";
 
@@ -51,7 +53,32 @@ export async function createTorrent(
   const version = options.version ?? "v1";
   if (!["v1", "v2", "hybrid"].includes(version))
     throw new TorrentError("ERR_TORRENT_OPTION", `version "${version}" is not v1, v2 or hybrid`);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new TorrentError("ERR_TORRENT_OPTION", `threads ${options.threads} is not a positive integer`);
+  }
   const tiers = trackerTiers(options.announce);
+  // For a folder, start the hash threads now so they come up while it is walked.
+  let isFolder = false;
+  try {
+    isFolder = statSync(input).isDirectory();
+  } catch {
+    // walk() reports a missing or unreadable path with its own clear error
+  }
+  const pool = isFolder ? new HashPool(options.threads ?? availableParallelism()) : undefined;
+  try {
+    return await create(input, options, version, tiers, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function create(
+  input: string,
+  options: CreateTorrentOptions,
+  version: TorrentVersion,
+  tiers: string[][],
+  pool: HashPool | undefined,
+): Promise<CreatedTorrent> {
   const walked = await walk(input, options);
   const name = options.name ?? path.basename(walked.root);
   checkPathSegment(name, "name");
@@ -71,22 +98,33 @@ export async function createTorrent(
     pathSegments: single ? [name] : f.pathSegments,
     padding: false,
   }));
-  const engine = { threads: options.threads, signal: options.signal, onProgress: options.onProgress };
+  const engine = { threads: options.threads, signal: options.signal, onProgress: options.onProgress, pool };
   const info: Record<string, BInput | undefined> = { name, "piece length": pieceLength };
   const pieceLayers = new Map<Uint8Array, BInput>();
 
   if (version === "v1") {
-    const sources: HashSource[] = real.map((f) => ({ path: f.absolutePath, length: f.length }));
+    const sources: HashSource[] = real.map((f) => ({
+      path: f.absolutePath,
+      length: f.length,
+      mtimeMs: f.mtimeMs,
+    }));
     info.pieces = await hashV1Pieces(sources, pieceLength, engine);
     if (single) info.length = totalLength;
     else info.files = real.map((f) => ({ length: f.length, path: f.pathSegments }));
   } else {
     const layout =
       version === "hybrid" ? withPadFiles(real, pieceLength, options.tailPad !== false, single) : real;
-    const sources: HashSource[] = layout.map((f) => ({
-      path: f.padding ? null : (f as (typeof real)[number]).absolutePath,
-      length: f.length,
-    }));
+    // Each source carries its mtime: a file that changes while it is read fails the hashing
+    // (ERR_TORRENT_FILE_CHANGED) rather than making a torrent no one can complete.
+    const sources: HashSource[] = layout.map((f) =>
+      f.padding
+        ? { path: null, length: f.length }
+        : {
+            path: (f as (typeof real)[number]).absolutePath,
+            length: f.length,
+            mtimeMs: (f as (typeof real)[number]).mtimeMs,
+          },
+    );
     const lastReal = layout.length - 1 - [...layout].reverse().findIndex((f) => !f.padding && f.length > 0);
     // The last real file's last v1 piece stays short unless a pad file follows it.
     const shortLast = layout[lastReal + 1]?.padding ? -1 : lastReal;
@@ -119,17 +157,6 @@ export async function createTorrent(
   }
   if (options.private) info.private = 1;
   if (options.source) info.source = options.source;
-
-  // A file that changed while we read it would make a torrent that no one can complete.
-  for (const file of real) {
-    const now = await stat(file.absolutePath).catch(() => undefined);
-    if (!now || now.size !== file.length || now.mtimeMs !== file.mtimeMs) {
-      throw new TorrentError(
-        "ERR_TORRENT_FILE_CHANGED",
-        `${file.absolutePath} changed while it was being hashed`,
-      );
-    }
-  }
 
   const date = creationDate(options.creationDate);
   const createdBy = options.createdBy === false ? undefined : (options.createdBy ?? `seedpress/${VERSION}`);

@@ -20,16 +20,38 @@ export function comparePathSegments(a: readonly string[], b: readonly string[]):
   return a.length - b.length;
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 export function sortByPath<T extends { pathSegments: readonly string[] }>(files: T[]): T[] {
-  // Encode each segment once rather than on every comparison: folders of 20,000 files sort in milliseconds.
-  const keyed = files.map((file) => ({ file, key: file.pathSegments.map((s) => utf8.encode(s)) }));
+  // ASCII names compare the same as JS strings and as bytes; encode only the others, once each.
+  const keyed = files.map((file) => ({
+    file,
+    ascii: file.pathSegments.every(isAscii),
+    bytes: undefined as Uint8Array[] | undefined,
+  }));
+  const bytesOf = (k: (typeof keyed)[number]) => {
+    k.bytes ??= k.file.pathSegments.map((s) => utf8.encode(s));
+    return k.bytes;
+  };
   keyed.sort((x, y) => {
-    const n = Math.min(x.key.length, y.key.length);
+    const a = x.file.pathSegments;
+    const b = y.file.pathSegments;
+    if (x.ascii && y.ascii) {
+      const n = Math.min(a.length, b.length);
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+      return a.length - b.length;
+    }
+    const ab = bytesOf(x);
+    const bb = bytesOf(y);
+    const n = Math.min(ab.length, bb.length);
     for (let i = 0; i < n; i++) {
-      const c = compareBytes(x.key[i]!, y.key[i]!);
+      const c = compareBytes(ab[i]!, bb[i]!);
       if (c !== 0) return c;
     }
-    return x.key.length - y.key.length;
+    return ab.length - bb.length;
   });
   return keyed.map((k) => k.file);
 }

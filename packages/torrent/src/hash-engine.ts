@@ -1,14 +1,17 @@
 // Splits hashing into jobs of ~16 MiB and runs them on a pool of worker threads (one per core by
 // default), at most two jobs in flight per worker so memory stays flat whatever the input size.
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { TorrentError } from "./errors.js";
 import { runJob, type WorkerInit, type WorkerJob, type WorkerReply } from "./hash-job.js";
+import { HashPool } from "./hash-pool.js";
 import { type FilePiecesTask, type HashSource, PieceHasher } from "./piece-hasher.js";
 import type { HashProgress } from "./types.js";
 
 export interface EngineOptions {
   threads?: number;
+  /** Threads already started (by the caller, during the walk); closed by the caller. */
+  pool?: HashPool;
   signal?: AbortSignal;
   onProgress?: (progress: HashProgress) => void;
 }
@@ -18,13 +21,6 @@ const JOB_BYTES = 16 * 1024 * 1024;
 const IN_THREAD_BYTES = 4 * 1024 * 1024;
 
 type JobBody = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, "id"> : never) : never;
-
-function workerUrl(): URL {
-  // From dist/ the worker sits beside this module; when tests run the TypeScript sources, use the build.
-  return import.meta.url.endsWith(".ts")
-    ? new URL("../dist/hash-worker.js", import.meta.url)
-    : new URL("./hash-worker.js", import.meta.url);
-}
 
 function toError(reply: Extract<WorkerReply, { ok: false }>): TorrentError {
   if (reply.changed) return new TorrentError("ERR_TORRENT_FILE_CHANGED", reply.message);
@@ -61,7 +57,10 @@ async function runJobs(
     return;
   }
 
-  const workers: Worker[] = [];
+  const own = !options.pool || options.pool.workers.length === 0;
+  const pool = own ? new HashPool(threads) : options.pool!;
+  const workers = pool.workers.slice(0, threads);
+  const detach: (() => void)[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -74,37 +73,40 @@ async function runJobs(
       };
       const onAbort = () => fail(new TorrentError("ERR_TORRENT_ABORTED", "hashing was cancelled"));
       options.signal?.addEventListener("abort", onAbort, { once: true });
+      detach.push(() => options.signal?.removeEventListener("abort", onAbort));
       const feed = (worker: Worker) => {
         if (failed || next >= jobs.length) return;
         const id = next++;
         worker.postMessage({ ...jobs[id]!, id });
       };
-      for (let t = 0; t < threads; t++) {
-        // Workers inherit execArgv; --input-type (from `node -e`) would stop them loading their module file.
-        const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--input-type"));
-        const worker = new Worker(workerUrl(), { workerData: init, execArgv });
-        workers.push(worker);
-        worker.on("message", (reply: WorkerReply) => {
+      for (const worker of workers) {
+        const onMessage = (reply: WorkerReply) => {
           if (failed) return;
           if (!reply.ok) return fail(toError(reply));
           onReply(reply.id, reply);
           progress(reply.bytes);
           finished++;
-          if (finished === jobs.length) {
-            options.signal?.removeEventListener("abort", onAbort);
-            resolve();
-          } else feed(worker);
-        });
-        worker.on("error", (error) => fail(error));
-        worker.on("exit", (code) => {
+          if (finished === jobs.length) resolve();
+          else feed(worker);
+        };
+        const onError = (error: Error) => fail(error);
+        const onExit = (code: number) => {
           if (finished < jobs.length) fail(new Error(`hash worker exited early with code ${code}`));
+        };
+        worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+        worker.ref();
+        detach.push(() => {
+          worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+          worker.unref();
         });
+        worker.postMessage({ init });
         feed(worker);
         feed(worker);
       }
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const undo of detach) undo();
+    if (own) await pool.close();
   }
 }
 

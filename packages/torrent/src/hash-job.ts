@@ -36,6 +36,7 @@ export function runJob(hasher: PieceHasher, init: WorkerInit, job: WorkerJob): W
     if (job.kind === "v1") {
       const sha1 = new Uint8Array(job.count * 20);
       hasher.hashV1(job.first, job.count, init.totalLength, sha1, count);
+      hasher.close();
       return { id: job.id, ok: true, bytes, sha1 };
     }
     const pieces = job.tasks.reduce((sum, t) => sum + t.pieceCount, 0);
@@ -52,6 +53,7 @@ export function runJob(hasher: PieceHasher, init: WorkerInit, job: WorkerJob): W
       );
       at += task.pieceCount;
     }
+    hasher.close();
     return { id: job.id, ok: true, bytes, ...(roots && { roots }), ...(sha1 && { sha1 }) };
   } catch (error) {
     if (error instanceof SourceChangedError) {
@@ -65,6 +67,7 @@ export function runJob(hasher: PieceHasher, init: WorkerInit, job: WorkerJob): W
     const err = error as NodeJS.ErrnoException;
     return { id: job.id, ok: false, message: err.message, ...(err.code && { code: err.code }) };
   } finally {
-    hasher.close();
+    // After an error: release the file without its change check.
+    hasher.release();
   }
 }

@@ -1,14 +1,19 @@
-// Worker-thread entry: runs the hash engine's jobs and posts the hashes back.
-import { parentPort, workerData } from "node:worker_threads";
+// Worker-thread entry: takes a job list's sources ({ init }), then runs jobs and posts the hashes back.
+import { parentPort } from "node:worker_threads";
 import { runJob, type WorkerInit, type WorkerJob } from "./hash-job.js";
 import { PieceHasher } from "./piece-hasher.js";
 
 if (parentPort) {
   const port = parentPort;
-  const init = workerData as WorkerInit;
-  const hasher = new PieceHasher(init.files, init.pieceLength);
-  port.on("message", (job: WorkerJob) => {
-    const reply = runJob(hasher, init, job);
+  let init: WorkerInit | undefined;
+  let hasher: PieceHasher | undefined;
+  port.on("message", (message: WorkerJob | { init: WorkerInit }) => {
+    if ("init" in message) {
+      init = message.init;
+      hasher = new PieceHasher(init.files, init.pieceLength);
+      return;
+    }
+    const reply = runJob(hasher!, init!, message);
     const transfer = reply.ok ? [reply.sha1?.buffer, reply.roots?.buffer].filter((b) => b !== undefined) : [];
     port.postMessage(reply, transfer as ArrayBuffer[]);
   });

