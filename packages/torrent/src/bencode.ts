@@ -7,8 +7,14 @@ import { TorrentError } from "./errors.js";
 export type BValue = number | Uint8Array | BValue[] | BDict;
 /** Decoded dictionaries key by "binary" strings: one char per byte (latin1), so no key is lost. */
 export type BDict = Map<string, BValue>;
+/** Bytes that are already bencoded (an `info` dictionary whose hash was taken), written as they are. */
+export class BRaw {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
 /** What encode() takes: strings are UTF-8, Maps (string or raw-byte keys) and plain objects are dictionaries. */
 export type BInput =
+  | BRaw
   | number
   | bigint
   | string
@@ -49,6 +55,12 @@ class Writer {
     this.length += text.length;
   }
 
+  raw(data: Uint8Array): void {
+    this.reserve(data.length);
+    this.buffer.set(data, this.length);
+    this.length += data.length;
+  }
+
   bytes(data: Uint8Array): void {
     this.ascii(`${data.length}:`);
     this.reserve(data.length);
@@ -84,6 +96,8 @@ function write(value: BInput, out: Writer): void {
     out.text(value);
   } else if (value instanceof Uint8Array) {
     out.bytes(value);
+  } else if (value instanceof BRaw) {
+    out.raw(value.bytes);
   } else if (Array.isArray(value)) {
     out.ascii("l");
     for (const item of value) write(item, out);

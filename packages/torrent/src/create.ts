@@ -1,17 +1,23 @@
 // createTorrent: walk → piece length → hash (v1 pieces, v2 merkle roots, or both in one read) → info → bencode.
+import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { type BInput, encode } from "./bencode.js";
+import { type BInput, BRaw, encode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
 import { hashPerFile, hashV1Pieces } from "./hash-engine.js";
 import { HashPool } from "./hash-pool.js";
 import { fileRootAndLayer, fileTree, type LayoutFile, withPadFiles } from "./info-dict.js";
-import { parseTorrent } from "./parse.js";
 import type { HashSource } from "./piece-hasher.js";
 import { resolvePieceLength } from "./piece-length.js";
 import { checkPathSegment } from "./safe-path.js";
-import type { CreatedTorrent, CreateTorrentOptions, TorrentVersion } from "./types.js";
+import type {
+  CreatedTorrent,
+  CreateTorrentOptions,
+  TorrentFile,
+  TorrentMeta,
+  TorrentVersion,
+} from "./types.js";
 import { VERSION } from "./version.js";
 import { walk } from "./walk.js";
 
@@ -101,6 +107,9 @@ async function create(
   const engine = { threads: options.threads, signal: options.signal, onProgress: options.onProgress, pool };
   const info: Record<string, BInput | undefined> = { name, "piece length": pieceLength };
   const pieceLayers = new Map<Uint8Array, BInput>();
+  // What the returned TorrentMeta lists: built here from what we made rather than by parsing it back.
+  let metaFiles: TorrentFile[];
+  let pieceCount: number;
 
   if (version === "v1") {
     const sources: HashSource[] = real.map((f) => ({
@@ -111,6 +120,8 @@ async function create(
     info.pieces = await hashV1Pieces(sources, pieceLength, engine);
     if (single) info.length = totalLength;
     else info.files = real.map((f) => ({ length: f.length, path: f.pathSegments }));
+    metaFiles = metaFileList(real, new Map());
+    pieceCount = Math.ceil(totalLength / pieceLength);
   } else {
     const layout =
       version === "hybrid" ? withPadFiles(real, pieceLength, options.tailPad !== false, single) : real;
@@ -134,13 +145,20 @@ async function create(
       { roots: true, sha1: version === "hybrid", shortLastFile: shortLast },
       engine,
     );
+    const roots = new Map<LayoutFile, Uint8Array>();
     const treeFiles = layout.flatMap((f, i) => {
       if (f.padding) return [];
       if (f.length === 0) return [{ pathSegments: f.pathSegments, length: 0 }];
       const { root, layer } = fileRootAndLayer(hashes.roots[i]!, f.length, pieceLength);
       if (layer) pieceLayers.set(root, layer);
+      roots.set(f, root);
       return [{ pathSegments: f.pathSegments, length: f.length, piecesRoot: root }];
     });
+    metaFiles = metaFileList(layout, roots);
+    pieceCount =
+      version === "hybrid"
+        ? Math.ceil(layout.reduce((sum, f) => sum + f.length, 0) / pieceLength)
+        : real.reduce((sum, f) => sum + Math.ceil(f.length / pieceLength), 0);
     info["file tree"] = fileTree(treeFiles);
     info["meta version"] = 2;
     if (version === "hybrid") {
@@ -170,6 +188,8 @@ async function create(
     "piece layers": pieceLayers.size > 0 ? pieceLayers : undefined,
     "url-list": webSeeds.length > 0 ? webSeeds : undefined,
   };
+  const infoBuffer = encode(info);
+  root.info = new BRaw(infoBuffer);
   const torrent = encode(root);
   const warnings: string[] = [];
   if (torrent.length > LIBTORRENT_LOAD_LIMIT) {
@@ -177,5 +197,50 @@ async function create(
       `the .torrent is ${torrent.length} bytes, over libtorrent's default 10 MB load limit: use a larger piece length`,
     );
   }
-  return { ...parseTorrent(torrent), torrent, warnings };
+  const meta: TorrentMeta = {
+    version,
+    name,
+    pieceLength,
+    pieceCount,
+    length: totalLength,
+    singleFile: single,
+    files: metaFiles,
+    announce: tiers,
+    urlList: webSeeds,
+    private: options.private === true,
+    infoBuffer,
+  };
+  if (version !== "v2") {
+    meta.infoHash = createHash("sha1").update(infoBuffer).digest("hex");
+    meta.pieces = info.pieces as Uint8Array;
+  }
+  if (version !== "v1") {
+    meta.infoHashV2 = createHash("sha256").update(infoBuffer).digest("hex");
+    meta.pieceLayers = new Map([...pieceLayers].map(([r, layer]) => [hex(r), layer as Uint8Array]));
+  }
+  if (options.comment !== undefined) meta.comment = options.comment;
+  if (createdBy !== undefined) meta.createdBy = createdBy;
+  if (date !== undefined) meta.creationDate = date;
+  if (options.source) meta.source = options.source;
+  return { ...meta, torrent, warnings };
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+/** The TorrentFile list for files in v1 order (pad files included), with offsets and v2 roots. */
+function metaFileList(files: LayoutFile[], roots: Map<LayoutFile, Uint8Array>): TorrentFile[] {
+  let offset = 0;
+  return files.map((f) => {
+    const file: TorrentFile = {
+      path: f.pathSegments.join("/"),
+      pathSegments: f.pathSegments,
+      length: f.length,
+      offset,
+      padding: f.padding,
+    };
+    const root = roots.get(f);
+    if (root) file.piecesRoot = hex(root);
+    offset += f.length;
+    return file;
+  });
 }

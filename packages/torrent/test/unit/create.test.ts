@@ -183,3 +183,43 @@ describe("writeTorrentFile", () => {
     expect(again.infoHashV2).toBe(t.infoHashV2);
   });
 });
+
+describe("createTorrent's result", () => {
+  // Binary fields as hex, so a Buffer and a Uint8Array of the same bytes compare equal.
+  const plain = (value: unknown): unknown => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString("hex");
+    if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, plain(v)]));
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    return value;
+  };
+  const folder = tree(path.join(dir, "consistency"), {
+    "a.bin": 40_000,
+    "b/empty": 0,
+    "b/c.bin": 70_000,
+    "d.txt": 5,
+  });
+
+  it.each(["v1", "v2", "hybrid"] as const)(
+    "is what parseTorrent reads back from its bytes (%s)",
+    async (version) => {
+      for (const input of [folder, path.join(folder, "b", "c.bin")]) {
+        for (const tailPad of [true, false]) {
+          const { torrent, warnings, ...meta } = await createTorrent(input, {
+            version,
+            pieceLength: 16384,
+            tailPad,
+            announce: [["http://a/1", "http://a/2"], ["udp://b:1"]],
+            webSeeds: ["http://w/"],
+            comment: "c",
+            source: "s",
+            private: true,
+          });
+          expect(warnings).toEqual([]);
+          expect(plain(meta)).toEqual(plain(parseTorrent(torrent)));
+        }
+      }
+    },
+  );
+});
