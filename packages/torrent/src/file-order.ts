@@ -1,7 +1,8 @@
 // The one file order seedpress uses: paths compared component by component on raw UTF-8 bytes,
 // which is the order of BEP 52's `file tree` (bencoded dictionaries sort keys by raw bytes).
-// v1 `files` uses it too, so a hybrid's two halves agree. mktorrent and libtorrent compare whole
-// path strings instead, which differs only when a name holds a byte below "/" ("a-b/x" vs "a/x").
+// v1 `files` uses it too, so a hybrid's two halves agree. libtorrent 2.0.8 orders the same way;
+// mktorrent and transmission-create compare whole path strings, which differs only when a name
+// holds a byte below "/" ("a-b/x" beside "a/x").
 
 const utf8 = new TextEncoder();
 
