@@ -100,19 +100,17 @@ export async function verifyTorrent(
   if (meta.version === "v1") {
     const hashes = await hashV1Pieces(sources, pl, options);
     const expected = meta.pieces!;
+    const concatenated = meta.files.reduce((sum, f) => sum + f.length, 0);
+    // Real files in v1 order; pieces go up in order, so one moving index finds each piece's files
+    // (a filter over every file per piece is quadratic on folders of thousands of files).
+    const spans = located.filter((l) => !l.file.padding && l.file.length > 0);
+    let first = 0;
     for (let piece = 0; piece < meta.pieceCount; piece++) {
       const start = piece * pl;
-      const end = Math.min(
-        start + pl,
-        meta.files.reduce((s, f) => s + f.length, 0),
-      );
-      const touched = located.filter(
-        (l) =>
-          !l.file.padding &&
-          l.file.length > 0 &&
-          l.file.offset < end &&
-          l.file.offset + l.file.length > start,
-      );
+      const end = Math.min(start + pl, concatenated);
+      while (first < spans.length && spans[first]!.file.offset + spans[first]!.file.length <= start) first++;
+      const touched: Located[] = [];
+      for (let i = first; i < spans.length && spans[i]!.file.offset < end; i++) touched.push(spans[i]!);
       const touchesBad = touched.some((l) => l.status !== "ok");
       const matches =
         Buffer.compare(
