@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { buildEnv, libtorrentInfoHash, readTorrent, run } from "./peers.js";
+import { buildEnv, libtorrentInfoHash, readTorrent, run } from "../../../test-peers/site-example-readers.js";
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "..");
 const astroBin = join(dirname(createRequire(import.meta.url).resolve("astro/package.json")), "astro.js");

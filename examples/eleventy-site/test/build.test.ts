@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { buildEnv, libtorrentInfoHash, readTorrent, run } from "./peers.js";
+import { buildEnv, libtorrentInfoHash, readTorrent, run } from "../../../test-peers/site-example-readers.js";
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "..");
 // @11ty/eleventy exports no ./package.json; its bin sits beside the main entry's folder.

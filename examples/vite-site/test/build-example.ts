@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildEnv, run } from "./peers.js";
+import { buildEnv, run } from "../../../test-peers/site-example-readers.js";
 
 export const here = join(dirname(fileURLToPath(import.meta.url)), "..");
 const viteBin = join(dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js");

@@ -2,8 +2,8 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { libtorrentInfoHash, readTorrent } from "../../../test-peers/site-example-readers.js";
 import { buildExample, here } from "./build-example.js";
-import { libtorrentInfoHash, readTorrent } from "./peers.js";
 
 describe("vite-site example", () => {
   it("builds with the download link swapped for a web-seeded torrent, cached on rebuild", async () => {

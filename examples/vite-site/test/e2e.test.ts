@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readTorrent, run } from "../../../test-peers/site-example-readers.js";
 import { buildExample, here } from "./build-example.js";
-import { readTorrent, run } from "./peers.js";
 import { type StaticServer, serveStatic } from "./static-server.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");

@@ -1,4 +1,5 @@
-// Independent readers for what the build produced: parse-torrent for .torrent files, libtorrent for info hashes.
+// Independent readers for what a site example's build produced: parse-torrent for .torrent files, libtorrent
+// for info hashes. Shared by the vite, astro and eleventy examples' tests.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import parseTorrent from "parse-torrent";
