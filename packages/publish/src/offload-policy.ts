@@ -22,13 +22,18 @@ export type PolicyDecision = { serve: true } | { serve: false; retryAfter: numbe
 export interface OffloadOptions {
   /** Swarms with fewer peers than this (seeders + leechers, the asker included) are served freely. Default 2. */
   minPeers?: number;
-  /** Origin copies of a piece granted before repeat requests for it are shed. Default 1. */
+  /** Live holders a piece needs (clients the origin gave it to, still around) before repeats are shed. Default 1. */
   copies?: number;
   /** Seconds sent in Retry-After when a request is shed. Default 5. */
   retryAfter?: number;
   /** A client refused for this many seconds in a row is served its next request. Default 20. */
   maxWait?: number;
-  /** Clients whose wait is remembered (least recently refused forgotten first). Default 10000. */
+  /**
+   * A holder counts as live while it asked the origin anything in the last this many seconds (a client
+   * still downloading asks at least every `retryAfter`). Default 2 × retryAfter + 2.
+   */
+  liveWindow?: number;
+  /** Clients remembered (the least recently seen forgotten first). Default 10000. */
   maxClients?: number;
 }
 
@@ -49,11 +54,13 @@ export interface PolicyDeps {
 const SERVE: PolicyDecision = { serve: true };
 
 export function resolveOffload(options: OffloadOptions = {}): Required<OffloadOptions> {
+  const retryAfter = options.retryAfter ?? 5;
   return {
     minPeers: options.minPeers ?? 2,
     copies: options.copies ?? 1,
-    retryAfter: options.retryAfter ?? 5,
+    retryAfter,
     maxWait: options.maxWait ?? 20,
+    liveWindow: options.liveWindow ?? 2 * retryAfter + 2,
     maxClients: options.maxClients ?? 10_000,
   };
 }
@@ -64,39 +71,96 @@ export function waitBound(options: OffloadOptions = {}): number {
   return o.maxWait + o.retryAfter;
 }
 
+interface Client {
+  id: number;
+  lastSeen: number;
+  /** Time of its first refusal since it was last served, or -1. */
+  refusedSince: number;
+}
+
+/** Clients by key, least recently seen first (a Map keeps insertion order; re-inserted when seen). */
+class Clients {
+  private readonly byKey = new Map<string, Client>();
+  private readonly byId = new Map<number, Client>();
+  private nextId = 1;
+  constructor(private readonly max: number) {}
+
+  see(key: string, now: number): Client {
+    let c = this.byKey.get(key);
+    if (c) this.byKey.delete(key);
+    else {
+      c = { id: this.nextId++, lastSeen: now, refusedSince: -1 };
+      this.byId.set(c.id, c);
+      if (this.byKey.size >= this.max) {
+        const [oldKey, old] = this.byKey.entries().next().value!;
+        this.byKey.delete(oldKey);
+        this.byId.delete(old.id);
+      }
+    }
+    c.lastSeen = now;
+    this.byKey.set(key, c);
+    return c;
+  }
+
+  live(id: number, now: number, windowMs: number): boolean {
+    const c = this.byId.get(id);
+    return c !== undefined && now - c.lastSeen <= windowMs;
+  }
+}
+
 export function offloadPolicy(
   options: OffloadOptions,
   deps: PolicyDeps,
 ): (request: PolicyRequest) => PolicyDecision {
   const o = resolveOffload(options);
   const clock = deps.clock ?? Date.now;
-  /** Client → time of its first refusal since it was last served. Insertion order = refusal order. */
-  const waiting = new Map<string, number>();
-
-  const admit = (request: PolicyRequest, grant: () => void): PolicyDecision => {
-    waiting.delete(request.client);
-    grant();
-    return SERVE;
+  const clients = new Clients(o.maxClients);
+  /** Per torrent, per piece: ids of the last `copies` clients the origin gave it to (0: none). */
+  const holders = new Map<TorrentLedger, Int32Array>();
+  const holdersOf = (ledger: TorrentLedger) => {
+    let h = holders.get(ledger);
+    if (!h) {
+      h = new Int32Array(ledger.grantedPerPiece.length * o.copies);
+      holders.set(ledger, h);
+    }
+    return h;
   };
 
   return (request) => {
     const at = deps.ledger.locate(request.path);
     if (!at) return SERVE;
-    const grant = () => deps.ledger.grant(at, request.start, request.end);
-    const swarm = deps.swarm(at.ledger);
-    if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return admit(request, grant);
-    const [first, last] = deps.ledger.pieces(at, request.start, request.end);
-    for (let p = first; p <= last; p++) {
-      const enough = o.copies * deps.ledger.pieceSize(at.ledger, p);
-      if (at.ledger.grantedPerPiece[p]! < enough) return admit(request, grant);
-    }
     const now = clock();
-    const since = waiting.get(request.client);
-    if (since !== undefined && now - since >= o.maxWait * 1000) return admit(request, grant);
-    if (since === undefined) {
-      if (waiting.size >= o.maxClients) waiting.delete(waiting.keys().next().value!);
-      waiting.set(request.client, now);
+    const client = clients.see(request.client, now);
+    const h = holdersOf(at.ledger);
+    const [first, last] = deps.ledger.pieces(at, request.start, request.end);
+    const liveMs = o.liveWindow * 1000;
+    const serve = (): PolicyDecision => {
+      client.refusedSince = -1;
+      deps.ledger.grant(at, request.start, request.end);
+      for (let p = first; p <= last; p++) {
+        // This client replaces the holder that is gone (or the oldest).
+        let slot = p * o.copies;
+        for (let k = 0; k < o.copies; k++)
+          if (!clients.live(h[p * o.copies + k]!, now, liveMs)) {
+            slot = p * o.copies + k;
+            break;
+          }
+        h[slot] = client.id;
+      }
+      return SERVE;
+    };
+    const swarm = deps.swarm(at.ledger);
+    if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return serve();
+    // A seeder has every piece; otherwise a piece is in the swarm while enough of its holders are live.
+    if (swarm.seeders === 0) {
+      for (let p = first; p <= last; p++) {
+        let live = 0;
+        for (let k = 0; k < o.copies; k++) if (clients.live(h[p * o.copies + k]!, now, liveMs)) live++;
+        if (live < o.copies) return serve();
+      }
     }
+    if (client.refusedSince >= 0 && now - client.refusedSince >= o.maxWait * 1000) return serve();
+    if (client.refusedSince < 0) client.refusedSince = now;
     at.ledger.shed++;
     return { serve: false, retryAfter: o.retryAfter };
   };
