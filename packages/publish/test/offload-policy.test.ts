@@ -44,6 +44,11 @@ function setup(swarm: SwarmCounts | undefined, options: OffloadOptions = {}) {
   return { ledger, state, ask };
 }
 
+/** Other clients still downloading here (they asked for the last piece). */
+function warm(ask: (piece: number, client: string) => unknown, n = 3): void {
+  for (let k = 0; k < n; k++) ask(PIECES - 1, `other-${k}`);
+}
+
 // Ten leechers, no seeder: pieces exist in the swarm only through the clients the origin gave them to.
 const crowd = { seeders: 0, leechers: 10, completed: 0 };
 // A seeder is there: every piece exists in the swarm.
@@ -64,19 +69,45 @@ describe("offloadPolicy", () => {
 
   it("in a crowd, each piece leaves the origin once; repeats get 503 + Retry-After", () => {
     const { ask, ledger } = setup(crowd);
-    for (let p = 0; p < PIECES; p++) expect(ask(p, "a")).toEqual({ serve: true });
-    for (let p = 0; p < PIECES; p++) expect(ask(p, "b")).toEqual({ serve: false, retryAfter: 5 });
-    expect(ledger.torrents[0]!.shed).toBe(PIECES);
+    warm(ask);
+    // (the last piece is the warm-up's)
+    const before = ledger.torrents[0]!.shed;
+    for (let p = 0; p < PIECES - 1; p++) expect(ask(p, "a")).toEqual({ serve: true });
+    for (let p = 0; p < PIECES - 1; p++) expect(ask(p, "b")).toEqual({ serve: false, retryAfter: 5 });
+    expect(ledger.torrents[0]!.shed - before).toBe(PIECES - 1);
   });
 
   it("a piece whose holder is gone (silent for liveWindow) is served again", () => {
-    const { ask, state } = setup(crowd, { retryAfter: 5 });
+    const { ask, state } = setup(crowd, { liveWindow: 12 });
+    warm(ask);
     expect(ask(2, "a").serve).toBe(true);
-    state.now = 12_000; // a last asked at 0: still live (window 2 × 5 + 2 = 12 s)
+    state.now = 12_000; // a last asked at 0: still live
     expect(ask(2, "b").serve).toBe(false);
     state.now = 12_001;
+    warm(ask); // the others are still downloading; only a is gone
     expect(ask(2, "c").serve).toBe(true);
     expect(ask(2, "d").serve).toBe(false); // c holds it now
+  });
+
+  it("the holder of a piece asking for it again is served (it evidently lacks it)", () => {
+    const { ask } = setup(crowd);
+    warm(ask);
+    expect(ask(5, "a").serve).toBe(true);
+    expect(ask(5, "a").serve).toBe(true);
+    expect(ask(5, "b").serve).toBe(false);
+  });
+
+  it("refuses nothing while fewer than minPeers clients are still downloading here", () => {
+    // The tracker still lists ten leechers, but only two clients ask the origin: the rest may be leaving.
+    const { ask } = setup(crowd);
+    expect(ask(4, "a").serve).toBe(true);
+    expect(ask(4, "b").serve).toBe(true);
+  });
+
+  it("a swarm of two is still served freely (default minPeers 3)", () => {
+    const { ask } = setup({ seeders: 1, leechers: 1, completed: 1 });
+    expect(ask(0, "a").serve).toBe(true);
+    expect(ask(0, "b").serve).toBe(true);
   });
 
   it("with a seeder in the swarm, repeats and new pieces alike go to the peers", () => {
@@ -87,6 +118,7 @@ describe("offloadPolicy", () => {
 
   it("a request that covers any piece not yet sent is served whole", () => {
     const { ask } = setup(crowd);
+    warm(ask);
     ask(0, "a");
     expect(ask(0, "b", 2)).toEqual({ serve: true });
     expect(ask(1, "c").serve).toBe(false);
@@ -94,6 +126,7 @@ describe("offloadPolicy", () => {
 
   it("copies: 2 keeps two live holders per piece", () => {
     const { ask } = setup(crowd, { copies: 2 });
+    warm(ask);
     expect(ask(3, "a").serve).toBe(true);
     expect(ask(3, "b").serve).toBe(true);
     expect(ask(3, "c").serve).toBe(false);
@@ -101,6 +134,7 @@ describe("offloadPolicy", () => {
 
   it("a client whose peers vanish is served again as soon as the tracker sees it alone", () => {
     const { ask, state } = setup(crowd);
+    warm(ask);
     ask(4, "a");
     expect(ask(4, "b").serve).toBe(false);
     state.swarm = { seeders: 0, leechers: 1, completed: 3 };
@@ -110,6 +144,7 @@ describe("offloadPolicy", () => {
   it("no client waits more than maxWait + retryAfter for a piece no peer gives it", () => {
     const { ask, state } = setup(seeded, { maxWait: 20, retryAfter: 5 });
     expect(waitBound({ maxWait: 20, retryAfter: 5 })).toBe(25);
+    expect(waitBound()).toBe(30);
     // The stranded client retries after every Retry-After; the first retry at or past maxWait is served.
     const decisions: boolean[] = [];
     for (state.now = 0; state.now <= 25_000; state.now += 5_000) decisions.push(ask(6, "stranded").serve);
