@@ -100,7 +100,7 @@ export function crowdSvg(title, ours, http) {
     "</g>",
   );
   const times = (r) =>
-    r.clients
+    r.clientsDetail
       .filter((c) => c.secs !== null)
       .map((c) => c.secs)
       .sort((a, b) => a - b);
