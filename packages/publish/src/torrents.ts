@@ -3,6 +3,7 @@
 import { lstat, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { createTorrent, parseTorrent, type TorrentMeta, writeTorrentFile } from "@seedpress/torrent";
+import { PublishError } from "./errors.js";
 import { resolveInside } from "./inside-root.js";
 import type { Entry } from "./list-entries.js";
 import type { PublishEvent } from "./options.js";
@@ -100,6 +101,15 @@ function reuse(
   return { meta: parseTorrent(bytes), bytes, changes: wanted.changes };
 }
 
+/** Writes a .torrent; a failure (disk full, folder gone) is the environment's, not the input's. */
+async function save(target: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeTorrentFile(target, bytes);
+  } catch (error) {
+    throw new PublishError("ERR_PUBLISH_TORRENTS_DIR", (error as Error).message, { cause: error });
+  }
+}
+
 /** The torrent for one entry, or undefined (with a `skipped` event) when it cannot be served. */
 export async function publishEntry(
   context: TorrentContext,
@@ -122,7 +132,7 @@ export async function publishEntry(
     }
     if (reused.changes.length > 0) {
       // Kept current on disk when it is in our folder, so the file and what is served agree.
-      if (found.writable) await writeTorrentFile(target, reused.bytes);
+      if (found.writable) await save(target, reused.bytes);
       context.emit({ type: "reconciled", name: entry.name, file: found.file, changes: reused.changes });
     }
     const file = found.writable ? target : undefined;
@@ -135,7 +145,7 @@ export async function publishEntry(
   } catch (error) {
     return skip(`cannot make a torrent (${(error as Error).message})`);
   }
-  await writeTorrentFile(target, created.torrent);
+  await save(target, created.torrent);
   context.emit({ type: "made", name: entry.name, file: target });
   const torrentPath = await servedPath(context, torrentName);
   return { name: entry.name, meta: created, torrent: created.torrent, torrentPath, file: target, made: true };
