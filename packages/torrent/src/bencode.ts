@@ -247,10 +247,12 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Decoded 
   };
 
   const readValue = (depth: number, top: boolean, inInfo: boolean): BValue => {
-    if (depth > maxDepth) overLimit(`nesting at byte ${pos}`, maxDepth, "maxDepth");
     if (pos >= bytes.length) fail("unexpected end of data");
     token();
     const c = bytes[pos]!;
+    // Only containers count towards the depth, as in libtorrent.
+    if ((c === 0x6c || c === 0x64) && depth > maxDepth)
+      overLimit(`nesting at byte ${pos}`, maxDepth, "maxDepth");
     if (c === 0x69) {
       pos++;
       return readInt(0x65);

@@ -223,9 +223,9 @@ export function parseWithSpans(
   const nameBytes = info.get("name.utf-8") ?? info.get("name");
   if (!isBytes(nameBytes)) invalid(`info has no "name"`);
   const safeName = sanitizeComponent(nameBytes);
-  const name = safeName || (infoHash ?? infoHashV2)!;
-  const nameChanged = safeName === null || Buffer.compare(Buffer.from(safeName), nameBytes) !== 0;
-  const namePath: SanitizedPath = { segments: [name], changed: nameChanged, original: text(nameBytes) };
+  if (!safeName) invalid(`info "name" ${JSON.stringify(text(nameBytes))} is empty once made safe`);
+  const nameChanged = Buffer.compare(Buffer.from(safeName), nameBytes) !== 0;
+  const namePath: SanitizedPath = { segments: [safeName], changed: nameChanged, original: text(nameBytes) };
 
   const read = readFiles(info, hasV1, hasV2, namePath, pieceLength, limits.maxFiles);
   const layout = new FileLayout(
@@ -247,6 +247,8 @@ export function parseWithSpans(
     pieces = p;
   }
   const files: TorrentFile[] = layout.files.map((f, i) => toTorrentFile(f, read.files[i]!));
+  // A single-file torrent is named by its file (a v2 tree's one key), as libtorrent names it.
+  const name = read.single ? files[0]!.path : safeName;
   const meta: TorrentMeta = {
     version,
     name,
@@ -262,7 +264,7 @@ export function parseWithSpans(
   };
   if (infoHash) meta.infoHash = infoHash;
   if (infoHashV2) meta.infoHashV2 = infoHashV2;
-  if (nameChanged) meta.nameSanitized = true;
+  if (read.single ? files[0]!.pathSanitized : nameChanged) meta.nameSanitized = true;
   if (pieces) meta.pieces = pieces;
   if (hasV2) Object.assign(meta, readPieceLayers(root, read.files, layout, pieceLength));
   addOuterFields(meta, root, info);
@@ -359,7 +361,9 @@ function readPieceLayers(
     const count = layout.filePieceCount(i);
     let reason: PieceLayerIssue["reason"] | undefined;
     if (!isBytes(layer)) reason = "missing";
-    else if (layer.length !== count * 32) reason = "size";
+    // libtorrent 2.0.8 refuses a layer of the wrong size, and loads a missing or mismatching one.
+    else if (layer.length !== count * 32)
+      invalid(`the piece layer of ${path} has ${layer.length / 32} hashes, ${count} expected`);
     else if (!layerMatchesRoot(layer, f.piecesRoot, pieceLength)) reason = "mismatch";
     if (reason) issues.push({ path, piecesRoot: rootHex, reason });
     else pieceLayers.set(rootHex, layer as Uint8Array);

@@ -12,16 +12,19 @@ const MAX_COMPONENT = 240;
 function codePointAt(bytes: Uint8Array, i: number): [number, number] {
   const b = bytes[i]!;
   if (b < 0x80) return [b, 1];
-  const size = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
-  if (size === 0 || i + size > bytes.length) return [-1, 1];
+  // A bad lead byte is one bad character; a sequence with a bad continuation (or cut short by the
+  // end) is one bad character as long as its lead announced, as libtorrent counts them.
+  const size = b >= 0xf8 ? 0 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+  if (size === 0) return [-1, 1];
+  if (i + size > bytes.length) return [-1, bytes.length - i];
   let cp = b & (0xff >> (size + 1));
   for (let k = 1; k < size; k++) {
     const c = bytes[i + k]!;
-    if ((c & 0xc0) !== 0x80) return [-1, 1];
+    if ((c & 0xc0) !== 0x80) return [-1, size];
     cp = (cp << 6) | (c & 0x3f);
   }
-  const overlong = (size === 3 && cp < 0x800) || (size === 4 && cp < 0x10000);
-  if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return [-1, 1];
+  const overlong = (size === 2 && cp < 0x80) || (size === 3 && cp < 0x800) || (size === 4 && cp < 0x10000);
+  if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return [-1, size];
   return [cp, size];
 }
 
