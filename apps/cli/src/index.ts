@@ -2,6 +2,7 @@
 import type { Command } from "./command.js";
 import { UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
+import { escapeForTerminal } from "./escape.js";
 
 function printHelp(): void {
   const lines = ["Usage: seedpress <command> [options]", "", "Commands:"];
@@ -34,7 +35,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const err = error as Error & { code?: string };
     const code = err.code ? ` [${err.code}]` : "";
-    process.stderr.write(`seedpress ${name}: ${err.message}${code}\n`);
+    // Messages can quote a torrent's own bytes (a file name): shown escaped, on one line.
+    process.stderr.write(`seedpress ${name}: ${escapeForTerminal(err.message)}${code}\n`);
     if (process.env.SEEDPRESS_DEBUG) process.stderr.write(`${err.stack}\n`);
     return error instanceof UsageError || err.code?.startsWith("ERR_") ? 2 : 1;
   }

@@ -1,6 +1,7 @@
 import { verifyTorrent } from "@seedpress/torrent";
 import { formatBytes, parseCommandArgs } from "../args.js";
 import { type Command, UsageError } from "../command.js";
+import { escapeForTerminal as esc } from "../escape.js";
 import { printJson } from "../output.js";
 import { createProgressBar } from "../progress.js";
 import { loadTorrent } from "./load-torrent.js";
@@ -34,19 +35,22 @@ Usage: seedpress verify <file.torrent> <path> [--json] [--threads N]
       printJson(report);
     } else if (report.ok) {
       process.stdout.write(
-        `ok: ${meta.name}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`,
+        `ok: ${esc(meta.name)}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`,
       );
     } else {
       process.stdout.write(
-        `FAILED: ${meta.name}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`,
+        `FAILED: ${esc(meta.name)}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`,
       );
       for (const f of report.failures) {
-        if (f.reason === "hash")
-          process.stdout.write(`  ${f.path}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
-        else if (f.reason === "missing") process.stdout.write(`  ${f.path}: missing\n`);
+        const where = esc(f.path);
+        if (f.reason === "hash" && f.piece === undefined)
+          process.stdout.write(`  ${where}: bad (no piece layer to say which piece)\n`);
+        else if (f.reason === "hash")
+          process.stdout.write(`  ${where}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
+        else if (f.reason === "missing") process.stdout.write(`  ${where}: missing\n`);
         else if (f.reason === "size")
-          process.stdout.write(`  ${f.path}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
-        else process.stdout.write(`  ${f.path}: leads outside the folder, not read\n`);
+          process.stdout.write(`  ${where}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
+        else process.stdout.write(`  ${where}: leads outside the folder, not read\n`);
       }
     }
     return report.ok ? 0 : 1;
