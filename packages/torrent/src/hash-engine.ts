@@ -5,7 +5,7 @@ import type { Worker } from "node:worker_threads";
 import { TorrentError } from "./errors.js";
 import { runJob, type WorkerInit, type WorkerJob, type WorkerReply } from "./hash-job.js";
 import { HashPool } from "./hash-pool.js";
-import { type FilePiecesTask, type HashSource, PieceHasher } from "./piece-hasher.js";
+import { type FilePiecesTask, type HashSource, PieceHasher, sourceLayout } from "./piece-hasher.js";
 import type { HashProgress } from "./types.js";
 
 export interface EngineOptions {
@@ -117,8 +117,8 @@ export async function hashV1Pieces(
   pieceLength: number,
   options: EngineOptions,
 ): Promise<Uint8Array> {
-  const totalLength = files.reduce((sum, f) => sum + f.length, 0);
-  const pieceCount = Math.ceil(totalLength / pieceLength);
+  const layout = sourceLayout(files, pieceLength);
+  const { totalLength, pieceCount } = layout;
   const perJob = Math.max(1, Math.floor(JOB_BYTES / pieceLength));
   const jobs: JobBody[] = [];
   for (let first = 0; first < pieceCount; first += perJob) {
@@ -153,6 +153,7 @@ export async function hashPerFile(
   want: { roots: boolean; sha1: boolean; shortLastFile: number },
   options: EngineOptions,
 ): Promise<PerFileHashes> {
+  const layout = sourceLayout(files, pieceLength);
   const jobs: JobBody[] = [];
   let batch: FilePiecesTask[] = [];
   let batchBytes = 0;
@@ -172,7 +173,7 @@ export async function hashPerFile(
   const result: PerFileHashes = { roots: [], sha1: [] };
   files.forEach((file, fileIndex) => {
     if (file.path === null || file.length === 0) return;
-    const pieceCount = Math.ceil(file.length / pieceLength);
+    const pieceCount = layout.filePieceCount(fileIndex);
     if (want.roots) result.roots[fileIndex] = new Uint8Array(pieceCount * 32);
     if (want.sha1) result.sha1[fileIndex] = new Uint8Array(pieceCount * 20);
     for (let first = 0; first < pieceCount; first += perJob) {
@@ -183,7 +184,7 @@ export async function hashPerFile(
     }
   });
   flush();
-  const totalLength = files.reduce((sum, f) => sum + f.length, 0);
+  const { totalLength } = layout;
   await runJobs(
     { files, pieceLength, totalLength },
     jobs,

@@ -34,8 +34,22 @@ function extensionDot(bytes: Uint8Array, from: number): number {
   return -1;
 }
 
+/** Printable ASCII without "/" or "\\", short, not "." or "..": kept as it is (most names; no copy). */
+function plainAscii(bytes: Uint8Array): boolean {
+  if (bytes.length === 0 || bytes.length >= MAX_COMPONENT) return false;
+  let dots = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b > 0x7e || b === 0x2f || b === 0x5c) return false;
+    if (b === 0x2e) dots++;
+  }
+  return !(dots === bytes.length && dots <= 2);
+}
+
 /** One component as libtorrent keeps it, or null when libtorrent drops it ("", ".", ".." once filtered). */
 export function sanitizeComponent(bytes: Uint8Array): string | null {
+  if (plainAscii(bytes))
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   if (bytes.length === 1 && bytes[0] === 0x2e) return null;
   if (bytes.length === 0) return "_";
   const out: number[] = [];
@@ -68,7 +82,7 @@ export interface SanitizedPath {
   segments: string[];
   /** True when the path read differs from the bytes in the torrent. */
   changed: boolean;
-  /** The path as the torrent has it (lossy UTF-8, "/"-joined), for display beside the safe one. */
+  /** When changed: the path as the torrent has it (lossy UTF-8, "/"-joined), for display beside the safe one. */
   original: string;
 }
 
@@ -77,6 +91,10 @@ export function sanitizePath(components: Uint8Array[]): SanitizedPath {
   const segments: string[] = [];
   let changed = false;
   for (const c of components) {
+    if (plainAscii(c)) {
+      segments.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString("latin1"));
+      continue;
+    }
     const safe = sanitizeComponent(c);
     if (safe === null) {
       changed = true;
@@ -89,5 +107,6 @@ export function sanitizePath(components: Uint8Array[]): SanitizedPath {
     segments.push("_");
     changed = true;
   }
-  return { segments, changed, original: components.map((c) => Buffer.from(c).toString("utf8")).join("/") };
+  const original = changed ? components.map((c) => Buffer.from(c).toString("utf8")).join("/") : "";
+  return { segments, changed, original };
 }
