@@ -47,7 +47,7 @@ function ours(folder: string, version: string, native: boolean): [string | null,
 
 function infoHash(torrent: Uint8Array, algorithm: "sha1" | "sha256"): string {
   return createHash(algorithm)
-    .update(benc(get(bdecode(torrent), "info")))
+    .update(benc(get(bdecode(torrent), "info")!))
     .digest("hex");
 }
 
