@@ -4,6 +4,7 @@ export { createTorrent } from "./create.js";
 export { TorrentError, type TorrentErrorCode } from "./errors.js";
 export { compareBytes, comparePathSegments, sortByPath } from "./file-order.js";
 export { type MagnetInfo, parseMagnet, toMagnet } from "./magnet.js";
+export { BLOCK_SIZE as MERKLE_BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
 export { parseTorrent } from "./parse.js";
 export { autoPieceLength, checkPieceLength, MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from "./piece-length.js";
 export { checkPathSegment } from "./safe-path.js";

@@ -27,6 +27,7 @@ Usage: seedpress create <path> [options]
       --no-date            no "creation date" (SOURCE_DATE_EPOCH sets it otherwise)
       --no-created-by      no "created by"
   -t, --threads N          hashing threads (default: number of cores)
+      --check-web-seeds    then fetch every piece from each --web-seed and check it (exit 1 if one fails)
       --json               print the result as JSON
 `,
   async run(argv) {
@@ -52,6 +53,7 @@ Usage: seedpress create <path> [options]
         "no-created-by": { type: "boolean" },
         threads: { type: "string", short: "t" },
         json: { type: "boolean" },
+        "check-web-seeds": { type: "boolean" },
       },
       { min: 1, max: 1, names: "one <path>" },
     );
@@ -67,6 +69,8 @@ Usage: seedpress create <path> [options]
       if (!Number.isInteger(threads) || threads < 1 || threads > 256)
         throw new UsageError(`--threads "${values.threads}" is not a count from 1 to 256`);
     }
+    if (values["check-web-seeds"] && !values["web-seed"]?.length)
+      throw new UsageError("--check-web-seeds needs at least one --web-seed URL");
     const input = positionals[0]!;
     const bar = createProgressBar("hashing");
     const result = await createTorrent(input, {
@@ -92,6 +96,8 @@ Usage: seedpress create <path> [options]
     await writeTorrentFile(output, result.torrent);
     for (const warning of result.warnings) process.stderr.write(`seedpress create: warning: ${warning}\n`);
     const files = result.files.filter((f) => !f.padding).length;
+    const check = values["check-web-seeds"] ? await import("./mirrors.js") : undefined;
+    const webSeedCheck = await check?.checkWithProgress(result, { pieces: "all" });
     if (values.json) {
       printJson({
         file: path.resolve(output),
@@ -104,6 +110,7 @@ Usage: seedpress create <path> [options]
         length: result.length,
         files,
         warnings: result.warnings,
+        webSeedCheck,
       });
     } else {
       printFields([
@@ -115,7 +122,8 @@ Usage: seedpress create <path> [options]
         ["size", `${formatBytes(result.length)} in ${files} file${files === 1 ? "" : "s"}`],
         ["pieces", `${result.pieceCount} × ${formatBytes(result.pieceLength)}`],
       ]);
+      if (webSeedCheck) check?.printMirrorReport(webSeedCheck);
     }
-    return 0;
+    return webSeedCheck?.ok === false ? 1 : 0;
   },
 };
