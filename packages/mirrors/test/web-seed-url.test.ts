@@ -19,7 +19,9 @@ function meta(name: string, paths: string[] | null): TorrentMeta {
 describe("webSeedFileUrl", () => {
   const multi = meta("Rel 1.0", ["sub dir/b (1)!'.bin", "é.txt"]);
   it("libtorrent: URL + / + escape_path(name/path), lowercase hex, keeps !*()", () => {
-    expect(webSeedFileUrl("libtorrent", "http://h/m", multi, 0)).toBe("http://h/m/Rel%201.0/sub%20dir/b%20(1)!%27.bin");
+    expect(webSeedFileUrl("libtorrent", "http://h/m", multi, 0)).toBe(
+      "http://h/m/Rel%201.0/sub%20dir/b%20(1)!%27.bin",
+    );
     expect(webSeedFileUrl("libtorrent", "http://h/m/", multi, 1)).toBe("http://h/m/Rel%201.0/%c3%a9.txt");
   });
   it("aria2: each element percent-encoded, uppercase hex, only unreserved kept", () => {
@@ -29,7 +31,9 @@ describe("webSeedFileUrl", () => {
     expect(webSeedFileUrl("aria2", "http://h/m", multi, 1)).toBe("http://h/m/Rel%201.0/%C3%A9.txt");
   });
   it("webtorrent: the raw path parsed as a URL", () => {
-    expect(webSeedFileUrl("webtorrent", "http://h/m/", multi, 0)).toBe("http://h/m/Rel%201.0/sub%20dir/b%20(1)!'.bin");
+    expect(webSeedFileUrl("webtorrent", "http://h/m/", multi, 0)).toBe(
+      "http://h/m/Rel%201.0/sub%20dir/b%20(1)!'.bin",
+    );
     expect(webSeedFileUrl("webtorrent", "http://h/m/", multi, 1)).toBe("http://h/m/Rel%201.0/%C3%A9.txt");
   });
   it("single file: the name is appended only after a slash, and WebTorrent never appends it", () => {
