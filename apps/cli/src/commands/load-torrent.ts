@@ -10,7 +10,8 @@ export async function loadMetainfo(file: string): Promise<Metainfo> {
   } catch (error) {
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
     const code = (error as { code?: string }).code;
-    if (code === "ERR_TORRENT_PATH_NOT_FOUND") throw new UsageError(`cannot read ${file}: ${errnoInWords("ENOENT")}`);
+    if (code === "ERR_TORRENT_PATH_NOT_FOUND")
+      throw new UsageError(`cannot read ${file}: ${errnoInWords("ENOENT")}`);
     if (code === "ERR_TORRENT_PATH_UNREADABLE" && cause?.code) {
       throw new UsageError(`cannot read ${file}: ${errnoInWords(cause.code)}`);
     }
