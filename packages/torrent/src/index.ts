@@ -24,6 +24,7 @@ export {
   type TorrentLimits,
 } from "./limits.js";
 export { type MagnetInfo, type MagnetOptions, parseMagnet, toMagnet } from "./magnet.js";
+export { BLOCK_SIZE as MERKLE_BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
 export { Metainfo, type MetainfoChanges, trackerTiers, webSeedUrls } from "./metainfo.js";
 export { type ParseOptions, parseTorrent } from "./parse.js";
 export { autoPieceLength, checkPieceLength, MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from "./piece-length.js";

@@ -2,7 +2,8 @@ import { parseMagnet, type TorrentFile, type TorrentMeta, toMagnet } from "@seed
 import { formatBytes, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { escapeForTerminal as esc } from "../escape.js";
-import { printFields, printJson } from "../output.js";
+import { magnetJson, torrentJson } from "../json.js";
+import { print, printFields, printJson } from "../output.js";
 import { loadTorrent } from "./load-torrent.js";
 
 export const info: Command = {
@@ -11,7 +12,9 @@ export const info: Command = {
   usage: `
 Usage: seedpress info <file.torrent | magnet:?...> [--json]
 
-      --json   print {name, infoHash, infoHashV2?, pieceLength, length, files, announce, urlList, private, ...}
+      --json   print the torrent as JSON: {name, version, infoHash?, infoHashV2?, pieceLength, pieces,
+               length, files: [{path, length, piecesRoot?}], announce, urlList, private, ..., magnet};
+               for a magnet link {magnet, infoHash?, infoHashV2?, name?, length?, announce, urlList}
 
   Paths the torrent writes unsafely (absolute, "..", backslashes, control characters) are shown as
   libtorrent would save them, marked "(sanitised from ...)"; control characters are shown escaped.
@@ -25,7 +28,7 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
     const target = positionals[0]!;
     if (target.startsWith("magnet:")) {
       const m = parseMagnet(target);
-      if (values.json) printJson(m);
+      if (values.json) printJson(magnetJson(target, m));
       else {
         printFields([
           ["name", m.name === undefined ? undefined : esc(m.name)],
@@ -45,34 +48,19 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
   },
 };
 
+/** The shared torrent JSON, plus what a hostile torrent needs said: sanitised paths, symlinks, bad layers. */
 function jsonOf(meta: TorrentMeta) {
-  return {
-    name: meta.name,
-    version: meta.version,
-    infoHash: meta.infoHash,
-    infoHashV2: meta.infoHashV2,
-    pieceLength: meta.pieceLength,
-    pieces: meta.pieceCount,
-    length: meta.length,
-    files: meta.files
-      .filter((f) => !f.padding)
-      .map((f) => ({
-        path: f.path,
-        length: f.length,
-        ...(f.piecesRoot && { piecesRoot: f.piecesRoot }),
-        ...(f.symlink !== undefined && { symlink: f.symlink }),
-        ...(f.pathSanitized && { pathSanitized: true, originalPath: f.originalPath }),
-      })),
-    announce: meta.announce,
-    urlList: meta.urlList,
-    private: meta.private,
-    comment: meta.comment,
-    createdBy: meta.createdBy,
-    creationDate: meta.creationDate,
-    source: meta.source,
-    magnet: toMagnet(meta),
-    ...(meta.pieceLayerIssues && { pieceLayerIssues: meta.pieceLayerIssues }),
-  };
+  const json = torrentJson(meta, toMagnet(meta));
+  const real = meta.files.filter((f) => !f.padding);
+  const files = json.files.map((f, i) => {
+    const t = real[i]!;
+    return {
+      ...f,
+      ...(t.symlink !== undefined && { symlink: t.symlink }),
+      ...(t.pathSanitized && { pathSanitized: true, originalPath: t.originalPath }),
+    };
+  });
+  return { ...json, files, ...(meta.pieceLayerIssues && { pieceLayerIssues: meta.pieceLayerIssues }) };
 }
 
 /** One file line: size, the path as it would be saved, and what the torrent really said when that differs. */
@@ -117,7 +105,7 @@ function printHuman(meta: TorrentMeta): void {
     ],
   ]);
   if (!meta.singleFile || unsafe > 0) {
-    process.stdout.write("files:\n");
-    for (const f of files) process.stdout.write(fileLine(f));
+    print("files:\n");
+    for (const f of files) print(fileLine(f));
   }
 }
