@@ -49,9 +49,33 @@ interface Located {
 /** Files looked up at most this many at a time: a million-entry list must not mean a million pending promises. */
 const LOOKUP_CONCURRENCY = 32;
 
-async function locateOne(file: TorrentFile, candidate: string, rootReal: string): Promise<Located> {
+/** Whether each folder exists, asked once per folder: 200,000 files in 1,000 missing folders cost 1,000 calls. */
+type FolderCheck = (folder: string) => Promise<boolean>;
+
+function folderCheck(): FolderCheck {
+  const known = new Map<string, Promise<boolean>>();
+  return (folder) => {
+    let answer = known.get(folder);
+    if (!answer) {
+      answer = fsp.stat(folder).then(
+        (st) => st.isDirectory(),
+        () => false,
+      );
+      known.set(folder, answer);
+    }
+    return answer;
+  };
+}
+
+async function locateOne(
+  file: TorrentFile,
+  candidate: string,
+  rootReal: string,
+  folderExists: FolderCheck,
+): Promise<Located> {
   // Pad files are zeros; BEP 47 symlinks hold no bytes and are never followed.
   if (file.padding || file.symlink !== undefined) return { file, absolutePath: null, status: "ok" };
+  if (!(await folderExists(path.dirname(candidate)))) return { file, absolutePath: null, status: "missing" };
   const real = await fsp.realpath(candidate).catch(() => undefined);
   if (!real) return { file, absolutePath: null, status: "missing" };
   // Never follow a path (or a symlink on disk) out of the given folder.
@@ -79,15 +103,13 @@ async function locate(meta: TorrentMeta, content: string): Promise<{ located: Lo
   const rootReal = await fsp.realpath(meta.singleFile ? path.dirname(base) : base);
   const located: Located[] = new Array(meta.files.length);
   let next = 0;
+  const folderExists = folderCheck();
   const worker = async () => {
     while (next < meta.files.length) {
       const i = next++;
       const file = meta.files[i]!;
-      located[i] = await locateOne(
-        file,
-        meta.singleFile ? base : path.join(base, ...file.pathSegments),
-        rootReal,
-      );
+      const candidate = meta.singleFile ? base : path.join(base, ...file.pathSegments);
+      located[i] = await locateOne(file, candidate, rootReal, folderExists);
     }
   };
   await Promise.all(Array.from({ length: LOOKUP_CONCURRENCY }, worker));
