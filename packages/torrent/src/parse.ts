@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { type BDict, type BValue, type Decoded, decode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
-import { FileLayout } from "./file-layout.js";
+import { FileLayout, torrentFileOf } from "./file-layout.js";
 import { layerMatchesRoot } from "./info-dict.js";
 import { overLimit, resolveLimits, type TorrentLimits } from "./limits.js";
 import { type SanitizedPath, sanitizeComponent, sanitizePath } from "./sanitize-path.js";
@@ -289,13 +289,7 @@ function readPieces(info: BDict, layout: FileLayout): Uint8Array {
 }
 
 function toTorrentFile(f: FileLayout["files"][number], r: ReadFile): TorrentFile {
-  const file: TorrentFile = {
-    path: f.pathSegments.join("/"),
-    pathSegments: f.pathSegments,
-    length: f.length,
-    offset: f.offset,
-    padding: f.padding,
-  };
+  const file = torrentFileOf(f);
   if (r.piecesRoot) file.piecesRoot = hex(r.piecesRoot);
   if (r.symlink !== undefined) file.symlink = r.symlink;
   if (r.path.changed) {

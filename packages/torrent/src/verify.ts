@@ -141,7 +141,7 @@ export async function verifyTorrent(
   );
   const checkedBytes = located.reduce((sum, l) => sum + (l.absolutePath ? l.file.length : 0), 0);
   const check = meta.version === "v1" ? checkV1 : checkPerFile;
-  const badPieceCount = await check(meta, layout, located, sources, options, failures);
+  const badPieceCount = await check({ meta, layout, located, sources, options, failures });
   return {
     ok: failures.length === 0,
     version: meta.version,
@@ -153,16 +153,19 @@ export async function verifyTorrent(
   };
 }
 
-type Sources = ReturnType<FileLayout["sources"]>;
+/** One verification's state, handed to the v1 or the per-file check. */
+interface Check {
+  meta: TorrentMeta;
+  layout: FileLayout;
+  located: Located[];
+  sources: ReturnType<FileLayout["sources"]>;
+  options: VerifyOptions;
+  /** Appended to by the check. */
+  failures: VerifyFailure[];
+}
 
-async function checkV1(
-  meta: TorrentMeta,
-  layout: FileLayout,
-  located: Located[],
-  sources: Sources,
-  options: VerifyOptions,
-  failures: VerifyFailure[],
-): Promise<number> {
+/** v1: SHA-1 pieces of the concatenation; each bad piece named in every file it touches. */
+async function checkV1({ meta, layout, located, sources, options, failures }: Check): Promise<number> {
   const hashes = await hashV1Pieces(sources, layout.pieceLength, options);
   const expected = meta.pieces!;
   let bad = 0;
@@ -189,14 +192,7 @@ async function checkV1(
 }
 
 /** v2 and hybrid: each file on its own piece grid, against its piece layer (and, hybrid, the SHA-1 pieces). */
-async function checkPerFile(
-  meta: TorrentMeta,
-  layout: FileLayout,
-  located: Located[],
-  sources: Sources,
-  options: VerifyOptions,
-  failures: VerifyFailure[],
-): Promise<number> {
+async function checkPerFile({ meta, layout, located, sources, options, failures }: Check): Promise<number> {
   const hybrid = meta.version === "hybrid";
   const pl = layout.pieceLength;
   const want = { roots: true, sha1: hybrid, shortLastFile: layout.shortLastFile };
