@@ -1,6 +1,7 @@
 // Load shedding: caps on open connections and on bandwidth, global and per client. Past a cap the
 // request gets 503 with Retry-After (never 429): BitTorrent clients back off from a web seed on 503.
 import type { Socket } from "node:net";
+import { WebseedError } from "./errors.js";
 
 export interface LimitOptions {
   maxConnections?: number;
@@ -10,6 +11,22 @@ export interface LimitOptions {
   maxBytesPerSecondPerClient?: number;
   /** Seconds of traffic at the full rate that may be sent at once. Default 2. */
   burstSeconds?: number;
+}
+
+/** Throws ERR_WEBSEED_OPTION for a cap that is not a positive number. */
+export function validateLimits(options: LimitOptions): void {
+  for (const key of [
+    "maxConnections",
+    "maxConnectionsPerClient",
+    "maxBytesPerSecond",
+    "maxBytesPerSecondPerClient",
+    "burstSeconds",
+  ] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
+      throw new WebseedError("ERR_WEBSEED_OPTION", `${key} must be a positive number, got ${value}`);
+    }
+  }
 }
 
 /** A token bucket that may go into debt by one request: a range larger than the burst still goes out. */
