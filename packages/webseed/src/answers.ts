@@ -57,6 +57,20 @@ export class Answers {
     this.text(res, 503, `Service Unavailable: ${why}, retry later`, extra);
   }
 
+  /** The raw bytes of a 503 for a connection refused before it sent a request (no response object yet). */
+  refusal(): string {
+    const body = "Service Unavailable: too many connections, retry later\n";
+    const head = ["HTTP/1.1 503 Service Unavailable", "Retry-After: 1", "Connection: close"];
+    for (let i = 0; i < this.corsHeaders.length; i += 2)
+      head.push(`${this.corsHeaders[i]}: ${this.corsHeaders[i + 1]}`);
+    head.push(
+      "Content-Type: text/plain; charset=utf-8",
+      "Cache-Control: no-store",
+      `Content-Length: ${body.length}`,
+    );
+    return `${head.join("\r\n")}\r\n\r\n${body}`;
+  }
+
   preflight(res: ServerResponse): void {
     if (this.cors) res.writeHead(204, PREFLIGHT_HEADERS);
     else res.writeHead(204, ["Allow", "GET, HEAD, OPTIONS", "Content-Length", "0"]);

@@ -10,7 +10,7 @@ export interface RequestContext {
   next: NextFunction | undefined;
   method: string;
   isHead: boolean;
-  /** The client key for per-client caps and the policy ("" when nothing needs it). */
+  /** The client key, for the per-client caps, the policy and the log. */
   client: string;
   /** The served path, "/"-joined relative to the root, once the URL has been parsed. */
   path?: string;

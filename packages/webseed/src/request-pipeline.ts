@@ -39,7 +39,7 @@ export class RequestPipeline {
       next,
       method,
       isHead: method === "HEAD",
-      client: limiter.active || settings.onRequest || settings.policy ? settings.clientKey(req) : "",
+      client: settings.clientKey(req),
       sent: 0,
     };
     counters.requests++;
@@ -52,7 +52,7 @@ export class RequestPipeline {
       answers.text(res, 405, "Method Not Allowed", ["Allow", "GET, HEAD, OPTIONS"]);
       return;
     }
-    if (limiter.active && limiter.admitSocket(req.socket, ctx.client) > 0) {
+    if (limiter.admitSocket(req.socket, ctx.client) > 0) {
       counters.shed++;
       answers.retryLater(res, 1, "over the web seed's capacity", true);
       return;

@@ -154,13 +154,11 @@ export class FileSender implements ByteSink {
         return false;
       }
     }
-    if (limiter.active) {
-      const wait = limiter.admitBytes(ctx.client, length, Date.now());
-      if (wait > 0) {
-        counters.shed++;
-        answers.retryLater(ctx.res, wait, "over the web seed's capacity");
-        return false;
-      }
+    const wait = limiter.admitBytes(ctx.client, length, Date.now());
+    if (wait > 0) {
+      counters.shed++;
+      answers.retryLater(ctx.res, wait, "over the web seed's capacity");
+      return false;
     }
     return true;
   }
