@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,5 +84,26 @@ describe("seedpress tracker", () => {
     expect(missing.stderr).toMatch(/\/nonexistent\/x\.torrent.*ERR_TRACKER_ALLOWLIST/);
     expect(seedpress(["tracker", "--http-port", "off", "--udp-port", "off"]).code).toBe(2);
     expect(seedpress(["tracker", "--help"]).stdout).toMatch(/--allow PATH/);
+  });
+  it("reads a hash list whose first hash starts with d, and prints warnings about broken torrents in a watched folder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seedpress-cli-tracker-"));
+    const list = join(dir, "hashes.txt");
+    writeFileSync(list, `${"d".repeat(40)}\n`);
+    const folder = join(dir, "torrents");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "broken.torrent"), "d4:infod5:piecesi1eee-not-bencode");
+    const p = spawn(
+      process.execPath,
+      [bin, "tracker", "--http-port", "0", "--udp-port", "off", "--allow", list, "--allow", folder, "--json"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    procs.push(p);
+    let stderr = "";
+    p.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const info = await readJson(p);
+    expect(info).toMatchObject({ torrentsAllowed: 1 });
+    expect(stderr).toMatch(/warning: .*broken\.torrent: not a valid \.torrent/);
   });
 });

@@ -2,6 +2,7 @@
 // host server's own paths, WebSocket upgrades on it too, plus its own UDP socket.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createHttpHandler } from "./http.js";
+import type { StatsParts } from "./stats.js";
 import { Tracker, type TrackerOptions } from "./tracker.js";
 import { UdpTracker } from "./udp.js";
 import { WsTracker } from "./ws.js";
@@ -41,7 +42,8 @@ export async function trackerBeside(options: TrackerBesideOptions): Promise<Trac
     throw error;
   }
   const base = new URL(options.baseUrl);
-  const handler = createHttpHandler(tracker, { stats: options.stats });
+  const parts: StatsParts = {};
+  const handler = createHttpHandler(tracker, { stats: options.stats, parts });
   const announce = [new URL("announce", base).href];
   let udp: UdpTracker | undefined;
   let ws: WsTracker | undefined;
@@ -50,12 +52,14 @@ export async function trackerBeside(options: TrackerBesideOptions): Promise<Trac
       const bare = base.hostname.replace(/^\[|\]$/g, "");
       const host = options.udpHost ?? (/^[\d.]+$|:/.test(bare) ? bare : "127.0.0.1");
       udp = new UdpTracker(tracker);
+      parts.udp = udp;
       const [bound] = await udp.listen({ port: options.udpPort ?? 0, hosts: [host] });
       announce.push(`udp://${base.hostname}:${bound!.port}`);
     }
     if (options.ws !== false) {
       const socketTracker = new WsTracker(tracker);
       ws = socketTracker;
+      parts.ws = socketTracker;
       options.server.on("upgrade", (req, socket, head) => socketTracker.handleUpgrade(req, socket, head));
       announce.push(`${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}${base.pathname}`);
     }

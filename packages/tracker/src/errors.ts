@@ -4,7 +4,9 @@ export type TrackerErrorCode =
   | "ERR_TRACKER_ALLOWLIST"
   | "ERR_TRACKER_TORRENT"
   | "ERR_TRACKER_LISTEN"
-  | "ERR_TRACKER_DB";
+  | "ERR_TRACKER_DB"
+  | "ERR_TRACKER_STORE"
+  | "ERR_TRACKER_REQUEST";
 
 export class TrackerError extends Error {
   readonly code: TrackerErrorCode;
@@ -19,10 +21,10 @@ export class TrackerError extends Error {
  * A request the tracker refuses. Never thrown to the caller: every protocol turns it into its own
  * failure answer (bencoded `failure reason`, UDP error packet, JSON `failure reason`).
  */
-export class RequestError extends Error {
+export class RequestError extends TrackerError {
   readonly reason: string;
   constructor(reason: string) {
-    super(reason);
+    super("ERR_TRACKER_REQUEST", reason);
     this.reason = reason;
   }
 }

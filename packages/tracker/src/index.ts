@@ -7,7 +7,7 @@ export { compactAddress, createHttpHandler, type HttpHandlerOptions } from "./ht
 export type { RateLimitOptions } from "./rate-limit.js";
 export { trackerRouter } from "./router.js";
 export { type RunningTracker, type StartTrackerOptions, startTracker } from "./server.js";
-export { metricsText, statsHtml, type TrackerStats, trackerStats } from "./stats.js";
+export { metricsText, type StatsParts, statsHtml, type TrackerStats, trackerStats } from "./stats.js";
 export {
   type AnnounceEvent,
   MemoryStore,
@@ -18,7 +18,7 @@ export {
   type SwarmCounts,
   type SwarmStore,
 } from "./store.js";
-export { type TorrentHashes, torrentHashes } from "./torrent-hashes.js";
+export { MAX_BENCODE_DEPTH, type TorrentHashes, torrentHashes } from "./torrent-hashes.js";
 export {
   type AnnounceInput,
   type AnnounceOutput,
@@ -28,5 +28,5 @@ export {
   type TrackerMetrics,
   type TrackerOptions,
 } from "./tracker.js";
-export { ConnectionIds, type UdpListenOptions, UdpTracker } from "./udp.js";
-export { type WsOptions, WsTracker } from "./ws.js";
+export { ConnectionIds, type UdpListenOptions, type UdpMetrics, UdpTracker } from "./udp.js";
+export { type WsMetrics, type WsOptions, WsTracker } from "./ws.js";

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { TrackerError } from "./errors.js";
 import { createFastServer, type FastServerOptions } from "./fast-http.js";
 import { createHttpHandler } from "./http.js";
+import type { StatsParts } from "./stats.js";
 import { MemoryStore } from "./store.js";
 import { Tracker, type TrackerOptions } from "./tracker.js";
 import { UdpTracker } from "./udp.js";
@@ -60,6 +61,7 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
     throw error;
   }
   const running: RunningTracker = { tracker, announceUrls: [], close: async () => undefined };
+  const parts: StatsParts = {};
   const closers: (() => Promise<void>)[] = [];
   running.close = async () => {
     for (const c of closers.reverse()) await c();
@@ -68,7 +70,8 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
   try {
     if (options.httpPort !== false) {
       const ws = options.ws ? new WsTracker(tracker, options.ws === true ? {} : options.ws) : undefined;
-      const handler = createHttpHandler(tracker, { stats: options.stats, wsPeers: () => ws?.peers ?? 0 });
+      parts.ws = ws;
+      const handler = createHttpHandler(tracker, { stats: options.stats, parts });
       const headersTimeout = options.headersTimeoutMs ?? 10_000;
       const server = createServer(
         {
@@ -132,6 +135,7 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
       closers.push(() => udp.close());
       const bound = await udp.listen({ port: options.udpPort || 0, hosts: options.udpHosts ?? [host] });
       running.udp = udp;
+      parts.udp = udp;
       running.udpUrl = `udp://${hostForUrl(host)}:${bound[0]!.port}`;
       running.announceUrls.push(running.udpUrl);
     }

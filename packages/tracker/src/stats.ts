@@ -1,5 +1,13 @@
 // /stats (HTML for people, JSON for programs) and /metrics (Prometheus text exposition format 0.0.4).
 import type { Tracker } from "./tracker.js";
+import type { UdpMetrics } from "./udp.js";
+import type { WsMetrics } from "./ws.js";
+
+/** The front ends whose own counters the stats show, when they run. */
+export interface StatsParts {
+  ws?: { peers: number; metrics: WsMetrics };
+  udp?: { metrics: UdpMetrics };
+}
 
 export interface TrackerStats {
   uptimeSeconds: number;
@@ -26,9 +34,11 @@ export interface TrackerStats {
   rssBytes: number;
 }
 
-export function trackerStats(tracker: Tracker, wsPeers = 0): TrackerStats {
+export function trackerStats(tracker: Tracker, parts: StatsParts = {}): TrackerStats {
   const t = tracker.store.totals();
   const m = tracker.metrics;
+  const ws = parts.ws?.metrics;
+  const udp = parts.udp?.metrics;
   const mem = process.memoryUsage();
   return {
     uptimeSeconds: Math.round((tracker.clock() - m.startedAt) / 1000),
@@ -39,18 +49,18 @@ export function trackerStats(tracker: Tracker, wsPeers = 0): TrackerStats {
     seeders: t.seeders,
     leechers: t.leechers,
     peersIpv6: t.peers6,
-    wsPeers,
+    wsPeers: parts.ws?.peers ?? 0,
     completed: m.completed,
     announces: { ...m.announces },
     scrapes: { ...m.scrapes },
     failures: Object.fromEntries(m.failures),
     rateLimited: m.rateLimited,
-    udpConnects: m.udpConnects,
-    udpBadPackets: m.udpBadPackets,
-    wsConnections: m.wsConnections,
-    wsRelayedOffers: m.wsRelayedOffers,
-    wsRelayedAnswers: m.wsRelayedAnswers,
-    wsRejectedAnswers: m.wsRejectedAnswers,
+    udpConnects: udp?.connects ?? 0,
+    udpBadPackets: udp?.badPackets ?? 0,
+    wsConnections: ws?.connections ?? 0,
+    wsRelayedOffers: ws?.relayedOffers ?? 0,
+    wsRelayedAnswers: ws?.relayedAnswers ?? 0,
+    wsRejectedAnswers: ws?.rejectedAnswers ?? 0,
     heapUsedBytes: mem.heapUsed,
     rssBytes: mem.rss,
   };

@@ -43,6 +43,11 @@ export interface TrackerOptions {
   trackerId?: string;
   /** Most info hashes in one scrape. Default 100. */
   maxScrape?: number;
+  /**
+   * Called with every warning (a broken .torrent in a watched folder, a failed db write), from the
+   * first scan of `allowPaths` on. The same errors are also emitted as "warning" events.
+   */
+  onWarning?: (error: Error) => void;
   /** Clock in milliseconds, for tests. Default Date.now. */
   clock?: () => number;
 }
@@ -84,12 +89,6 @@ export interface TrackerMetrics {
   scrapes: Record<Protocol, number>;
   failures: Map<string, number>;
   rateLimited: number;
-  udpConnects: number;
-  udpBadPackets: number;
-  wsConnections: number;
-  wsRelayedOffers: number;
-  wsRelayedAnswers: number;
-  wsRejectedAnswers: number;
   completed: number;
   startedAt: number;
 }
@@ -145,12 +144,6 @@ export class Tracker extends EventEmitter {
       scrapes: { http: 0, udp: 0, ws: 0 },
       failures: new Map(),
       rateLimited: 0,
-      udpConnects: 0,
-      udpBadPackets: 0,
-      wsConnections: 0,
-      wsRelayedOffers: 0,
-      wsRelayedAnswers: 0,
-      wsRejectedAnswers: 0,
       completed: 0,
       startedAt: this.clock(),
     };
@@ -161,6 +154,7 @@ export class Tracker extends EventEmitter {
       for (const [k, v] of this.db.counters()) this.counters.set(k, v);
       this.allowlist.addHex(this.db.allowed(), "api");
     }
+    if (options.onWarning) this.on("warning", options.onWarning);
     this.allowlist.on("warning", (e) => this.emit("warning", e));
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(this.interval * 250, 60_000));
     this.sweepTimer.unref();

@@ -20,7 +20,9 @@ export interface WsOptions {
 }
 
 interface Pending {
-  from: string;
+  /** The connection the offer came from: an answer goes back to it, never to whoever claims its id. */
+  from: WsPeer;
+  fromId: string;
   swarm: string;
   expires: number;
 }
@@ -37,6 +39,8 @@ interface WsPeer {
 
 interface WsSwarm {
   list: WsPeer[];
+  /** peer_id → its one live connection in this swarm. */
+  byId: Map<string, WsPeer>;
   seeders: Set<WsPeer>;
 }
 
@@ -54,8 +58,17 @@ function isSignal(v: unknown, type: "offer" | "answer"): boolean {
   return s.type === type && typeof s.sdp === "string" && s.sdp.length < 65536;
 }
 
+/** The WebSocket side's own counters (the tracker's are protocol-independent). */
+export interface WsMetrics {
+  connections: number;
+  relayedOffers: number;
+  relayedAnswers: number;
+  rejectedAnswers: number;
+}
+
 export class WsTracker {
   readonly wss: WebSocketServer;
+  readonly metrics: WsMetrics = { connections: 0, relayedOffers: 0, relayedAnswers: 0, rejectedAnswers: 0 };
   private readonly swarms = new Map<string, WsSwarm>();
   private readonly interval: number;
   private readonly offerTtl: number;
@@ -106,14 +119,14 @@ export class WsTracker {
     const ip = tracker.clientIp(normalizeIp(req.socket.remoteAddress ?? ""), req.headers["x-forwarded-for"]);
     const peer: WsPeer = { socket, ip, swarms: new Set(), pending: new Map(), alive: true };
     (socket as WebSocket & { peer?: WsPeer }).peer = peer;
-    tracker.metrics.wsConnections++;
+    this.metrics.connections++;
     socket.on("pong", () => {
       peer.alive = true;
     });
     socket.on("message", (data, isBinary) => this.onMessage(peer, data, isBinary));
     socket.on("error", () => socket.terminate());
     socket.on("close", () => {
-      tracker.metrics.wsConnections--;
+      this.metrics.connections--;
       for (const key of [...peer.swarms]) this.leave(peer, key);
       peer.pending.clear();
     });
@@ -165,7 +178,6 @@ export class WsTracker {
     }
     tracker.admit(peer.ip);
     const key = tracker.resolve(infoHash);
-    peer.peerId = msg.peer_id;
     const event = msg.event;
     if (
       event !== undefined &&
@@ -187,6 +199,10 @@ export class WsTracker {
         return { offer: x.offer, offer_id: x.offer_id };
       });
     }
+    const holder = this.swarms.get(key)?.byId.get(msg.peer_id);
+    if (holder !== undefined && holder !== peer)
+      throw new RequestError("peer_id is in use by another connection in this swarm");
+    peer.peerId = msg.peer_id;
     tracker.metrics.announces.ws++;
     if (event === "stopped") {
       this.leave(peer, key);
@@ -201,12 +217,13 @@ export class WsTracker {
     }
     let swarm = this.swarms.get(key);
     if (!swarm) {
-      swarm = { list: [], seeders: new Set() };
+      swarm = { list: [], byId: new Map(), seeders: new Set() };
       this.swarms.set(key, swarm);
     }
     if (!peer.swarms.has(key)) {
       peer.swarms.add(key);
       swarm.list.push(peer);
+      swarm.byId.set(msg.peer_id, peer);
       this.peerCount++;
     }
     // A browser peer's first `completed` counts like any other finished download.
@@ -229,7 +246,12 @@ export class WsTracker {
       const other = swarm.list[(start + i) % n]!;
       if (other === peer) continue;
       const offer = offers[sent++]!;
-      this.remember(other, offer.offer_id, { from: msg.peer_id, swarm: key, expires: now + this.offerTtl });
+      this.remember(other, offer.offer_id, {
+        from: peer,
+        fromId: msg.peer_id,
+        swarm: key,
+        expires: now + this.offerTtl,
+      });
       this.send(other, {
         action: "announce",
         offer: offer.offer,
@@ -237,7 +259,7 @@ export class WsTracker {
         peer_id: msg.peer_id,
         info_hash: infoHash,
       });
-      tracker.metrics.wsRelayedOffers++;
+      this.metrics.relayedOffers++;
     }
   }
 
@@ -261,17 +283,20 @@ export class WsTracker {
     const key = tracker.allowlist.resolve(infoHash) ?? (tracker.open ? infoHash : undefined);
     if (
       pending === undefined ||
-      pending.from !== msg.to_peer_id ||
+      pending.fromId !== msg.to_peer_id ||
       pending.swarm !== key ||
       pending.expires < tracker.clock() ||
       peer.peerId !== msg.peer_id
     ) {
-      tracker.metrics.wsRejectedAnswers++;
+      this.metrics.rejectedAnswers++;
       throw new RequestError("answer does not match an offer this tracker forwarded to you");
     }
     peer.pending.delete(msg.offer_id);
-    const target = this.swarms.get(pending.swarm)?.list.find((p) => p.peerId === pending.from);
-    if (!target) throw new RequestError("the offering peer has left");
+    // The answer goes to the connection that made the offer, if it is still in the swarm: a later
+    // connection claiming the same peer_id never receives it.
+    const target = pending.from;
+    if (!target.swarms.has(pending.swarm) || target.socket.readyState !== target.socket.OPEN)
+      throw new RequestError("the offering peer has left");
     this.send(target, {
       action: "announce",
       answer: msg.answer,
@@ -279,7 +304,7 @@ export class WsTracker {
       peer_id: msg.peer_id,
       info_hash: infoHash,
     });
-    tracker.metrics.wsRelayedAnswers++;
+    this.metrics.relayedAnswers++;
   }
 
   private scrape(peer: WsPeer, msg: Record<string, unknown>): void {
@@ -308,6 +333,7 @@ export class WsTracker {
     if (!peer.swarms.delete(key)) return;
     const swarm = this.swarms.get(key);
     if (!swarm) return;
+    if (peer.peerId !== undefined && swarm.byId.get(peer.peerId) === peer) swarm.byId.delete(peer.peerId);
     const i = swarm.list.indexOf(peer);
     if (i !== -1) {
       swarm.list[i] = swarm.list[swarm.list.length - 1]!;

@@ -12,6 +12,15 @@ function port(text: string | undefined, flag: string, fallback: number): number 
   return Number(text);
 }
 
+/** Control characters (from file names) shown escaped, never sent to the terminal raw. */
+function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
 function seconds(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < 1)
@@ -73,9 +82,11 @@ Answers announces and scrapes for the info hashes it is given (--allow), nothing
       interval,
       minInterval: interval === undefined ? undefined : Math.max(1, Math.min(300, Math.floor(interval / 2))),
       trustProxy: values["trust-proxy"],
+      // From the first scan of --allow on: a broken .torrent in a watched folder is worth a line.
+      onWarning: (error: Error) =>
+        process.stderr.write(`seedpress tracker: warning: ${printable(error.message)}\n`),
     });
     const t = running.tracker;
-    t.on("warning", (error: Error) => process.stderr.write(`seedpress tracker: warning: ${error.message}\n`));
     const allowed = t.allowlist.size;
     if (values.json) {
       printJson({
