@@ -23,8 +23,15 @@ export class TrackerError extends Error {
  */
 export class RequestError extends TrackerError {
   readonly reason: string;
-  constructor(reason: string) {
-    super("ERR_TRACKER_REQUEST", reason);
+  constructor(reason: string, code: "ERR_TRACKER_REQUEST" | "ERR_TRACKER_STORE" = "ERR_TRACKER_REQUEST") {
+    super(code, reason);
     this.reason = reason;
   }
+}
+
+/** The shared store cannot be reached: every protocol answers with this reason, the process stays up. */
+export function storageUnavailable(cause?: unknown): RequestError {
+  const error = new RequestError("tracker storage unavailable", "ERR_TRACKER_STORE");
+  if (cause !== undefined) Object.defineProperty(error, "cause", { value: cause });
+  return error;
 }

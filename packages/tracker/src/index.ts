@@ -1,7 +1,7 @@
 // @seedpress/tracker: an embeddable BitTorrent tracker (HTTP, UDP, WebSocket), allowlist by default.
 export { Allowlist, hexToKey, keyToHex } from "./allowlist.js";
 export { type TrackerBeside, type TrackerBesideOptions, trackerBeside } from "./beside.js";
-export { TrackerDb } from "./db.js";
+export { type DurableEngine, type DurableState, openDurable } from "./durable.js";
 export { TrackerError, type TrackerErrorCode } from "./errors.js";
 export { compactAddress, createHttpHandler, type HttpHandlerOptions } from "./http.js";
 export type { RateLimitOptions } from "./rate-limit.js";

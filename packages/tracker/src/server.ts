@@ -6,7 +6,6 @@ import { TrackerError } from "./errors.js";
 import { createFastServer, type FastServerOptions } from "./fast-http.js";
 import { createHttpHandler } from "./http.js";
 import type { StatsParts } from "./stats.js";
-import { MemoryStore } from "./store.js";
 import { Tracker, type TrackerOptions } from "./tracker.js";
 import { UdpTracker } from "./udp.js";
 import { type WsOptions, WsTracker } from "./ws.js";
@@ -91,10 +90,7 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
         // Closed once the answer is out, whatever the client does next (a slowloris keeps writing).
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => socket.destroy());
       });
-      const fast =
-        options.fastPath !== false && tracker.store instanceof MemoryStore
-          ? createFastServer(tracker, server, options)
-          : undefined;
+      const fast = options.fastPath !== false ? createFastServer(tracker, server, options) : undefined;
       // node:http enforces headersTimeout/requestTimeout from a checker it starts on 'listening'; the
       // fallback never listens itself (connections reach it from the fast path), so start it here.
       if (fast) server.emit("listening");

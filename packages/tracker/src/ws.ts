@@ -6,7 +6,7 @@ import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { RequestError } from "./errors.js";
 import { normalizeIp } from "./ip.js";
-import type { Tracker } from "./tracker.js";
+import type { ScrapeEntry, Tracker } from "./tracker.js";
 
 export interface WsOptions {
   /** Seconds between announces asked of browser peers. Default 120. */
@@ -155,14 +155,18 @@ export class WsTracker {
       else if (msg.action === "scrape") this.scrape(peer, msg);
       else throw new RequestError("invalid action (must be announce or scrape)");
     } catch (error) {
-      const reason = error instanceof RequestError ? error.reason : "internal tracker error";
-      if (!(error instanceof RequestError)) this.tracker.emit("warning", error);
-      this.tracker.fail(reason);
-      const reply: Record<string, unknown> = { "failure reason": reason };
-      if (typeof msg.action === "string") reply.action = msg.action;
-      if (isBinary20(msg.info_hash)) reply.info_hash = msg.info_hash;
-      this.send(peer, reply);
+      this.refuse(peer, msg, error);
     }
+  }
+
+  private refuse(peer: WsPeer, msg: Record<string, unknown>, error: unknown): void {
+    const reason = error instanceof RequestError ? error.reason : "internal tracker error";
+    if (!(error instanceof RequestError)) this.tracker.emit("warning", error);
+    this.tracker.fail(reason);
+    const reply: Record<string, unknown> = { "failure reason": reason };
+    if (typeof msg.action === "string") reply.action = msg.action;
+    if (isBinary20(msg.info_hash)) reply.info_hash = msg.info_hash;
+    this.send(peer, reply);
   }
 
   private announce(peer: WsPeer, msg: Record<string, unknown>): void {
@@ -227,7 +231,7 @@ export class WsTracker {
       this.peerCount++;
     }
     // A browser peer's first `completed` counts like any other finished download.
-    if (event === "completed" && !swarm.seeders.has(peer)) tracker.countCompleted(key);
+    if (event === "completed" && !swarm.seeders.has(peer)) void tracker.countCompleted(key);
     if (msg.left === 0 || event === "completed") swarm.seeders.add(peer);
     else swarm.seeders.delete(peer);
     this.send(peer, {
@@ -280,7 +284,7 @@ export class WsTracker {
     if (!isBinary20(msg.offer_id)) throw new RequestError("invalid offer_id (required with answer)");
     if (!isSignal(msg.answer, "answer")) throw new RequestError("invalid answer (needs {type: answer, sdp})");
     const pending = peer.pending.get(msg.offer_id);
-    const key = tracker.allowlist.resolve(infoHash) ?? (tracker.open ? infoHash : undefined);
+    const key = tracker.lookup(infoHash);
     if (
       pending === undefined ||
       pending.fromId !== msg.to_peer_id ||
@@ -314,10 +318,19 @@ export class WsTracker {
     const list = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : undefined;
     if (!list || list.length === 0) throw new RequestError("missing info_hash (full scrapes are not served)");
     if (!list.every(isBinary20)) throw new RequestError("invalid info_hash (must be 20 bytes)");
-    const entries = tracker.scrapeSync(list as string[], "ws") ?? [];
+    const entries = tracker.scrapeSync(list as string[], "ws");
+    if (entries) this.sendScrape(peer, entries);
+    else
+      tracker.scrape(list as string[], "ws").then(
+        (e) => this.sendScrape(peer, e),
+        (error) => this.refuse(peer, msg, error),
+      );
+  }
+
+  private sendScrape(peer: WsPeer, entries: ScrapeEntry[]): void {
     const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {};
     for (const e of entries) {
-      const key = tracker.allowlist.resolve(e.infoHash) ?? e.infoHash;
+      const key = this.tracker.lookup(e.infoHash) ?? e.infoHash;
       const ws = this.swarms.get(key);
       const seeders = ws?.seeders.size ?? 0;
       files[e.infoHash] = {

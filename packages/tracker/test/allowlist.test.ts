@@ -181,12 +181,12 @@ describe("allowlist sources", () => {
     expect(text((await announce(running.httpUrl!, { infoHash: h })).data["failure reason"])).toMatch(
       /not served/,
     );
-    running.tracker.allow(h);
+    await running.tracker.allow(h);
     expect((await announce(running.httpUrl!, { infoHash: h })).data["failure reason"]).toBeUndefined();
-    running.tracker.disallow(h);
+    await running.tracker.disallow(h);
     expect(text((await announce(running.httpUrl!, { infoHash: h })).data["failure reason"])).toMatch(
       /not served/,
     );
-    expect(() => running!.tracker.allow("xyz")).toThrow(TrackerError);
+    await expect(running.tracker.allow("xyz")).rejects.toThrow(TrackerError);
   });
 });
