@@ -357,7 +357,14 @@ export class WsTracker {
     if (swarm.list.length === 0) this.swarms.delete(key);
   }
 
+  private closing?: Promise<void>;
+
   async close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
