@@ -17,7 +17,7 @@ end
 
 /**
  * KEYS: own seeders, own leechers, other-family seeders, other-family leechers, done (hash), idx, totals.
- * ARGV: swarm, member, port, seeder, event, numwant, now, ttl, maxPeers, withIds, v6, random.
+ * ARGV: swarm, member, port, seeder, event, numwant, now, ttl, maxPeers, withIds, v6, random, random.
  * Returns: complete, incomplete, downloaded, completed, own peers, other peers, own ids, other ids.
  */
 export const ANNOUNCE = `${ADJUST}
@@ -25,7 +25,7 @@ local s, l, os, ol, done, idx, tot = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local swarm, member = ARGV[1], ARGV[2]
 local port, seeder, event = tonumber(ARGV[3]), ARGV[4] == '1', tonumber(ARGV[5])
 local numwant, now, ttl, maxp = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local withIds, v6, rnd = ARGV[10] == '1', ARGV[11] == '1', tonumber(ARGV[12])
+local withIds, v6, rnd, rnd2 = ARGV[10] == '1', ARGV[11] == '1', tonumber(ARGV[12]), tonumber(ARGV[13])
 local M = 65536
 local cut = '(' .. (now * M)
 adj(tot, true, v6, -redis.call('ZREMRANGEBYSCORE', s, '-inf', cut))
@@ -62,16 +62,23 @@ local nos, nol = redis.call('ZCARD', os), redis.call('ZCARD', ol)
 local downloaded = tonumber(redis.call('HGET', done, swarm) or '0')
 if event == 3 then numwant = 0 end
 local own, ownIds, other, otherIds = {}, {}, {}, {}
-local function pick(key, k, out, ids)
+-- ZRANDMEMBER returns a small listpack's sample in stored order: ask for exactly what is needed (one
+-- more only from the asker's own set, then drop the asker, or a random one if it was not drawn).
+local function pick(key, k, out, ids, mine)
   if k <= 0 then return end
-  local got = 0
-  local r = redis.call('ZRANDMEMBER', key, k + 1, 'WITHSCORES')
+  local ask = k
+  if mine then ask = k + 1 end
+  local r = redis.call('ZRANDMEMBER', key, ask, 'WITHSCORES')
+  local drop = -1
   for i = 1, #r, 2 do
-    if got < k and r[i] ~= member then
+    if r[i] == member then drop = i end
+  end
+  if drop < 0 and #r / 2 > k then drop = 2 * math.floor(rnd2 * (#r / 2)) + 1 end
+  for i = 1, #r, 2 do
+    if i ~= drop then
       local p = tonumber(r[i + 1]) % M
       out[#out + 1] = string.sub(r[i], 21) .. string.char(math.floor(p / 256), p % 256)
       if withIds then ids[#ids + 1] = string.sub(r[i], 1, 20) end
-      got = got + 1
     end
   end
 end
@@ -84,25 +91,26 @@ local function split(want, a, b)
   if want - ka > b then ka = want - b end
   return ka, want - ka
 end
-local selfIn = 0
-if stored then selfIn = 1 end
-local want1 = math.min(numwant, ns + nl - selfIn)
-local k1, k2 = split(want1, ns, nl)
-pick(s, k1, own, ownIds)
-pick(l, k2, own, ownIds)
+-- The asker is never among its own answers: count its set without it.
+local ns1, nl1 = ns, nl
+if stored and seeder then ns1 = ns - 1 end
+if stored and not seeder then nl1 = nl - 1 end
+local want1 = math.min(numwant, ns1 + nl1)
+local k1, k2 = split(want1, ns1, nl1)
+pick(s, k1, own, ownIds, stored and seeder)
+pick(l, k2, own, ownIds, stored and not seeder)
 local want2 = math.min(numwant - #own, nos + nol)
 local k3, k4 = split(want2, nos, nol)
-pick(os, k3, other, otherIds)
-pick(ol, k4, other, otherIds)
+pick(os, k3, other, otherIds, false)
+pick(ol, k4, other, otherIds, false)
 return { ns + nos, nl + nol, downloaded, completed, table.concat(own), table.concat(other),
   table.concat(ownIds), table.concat(otherIds) }
 `;
 
-/** KEYS: s4, l4, s6, l6, done. ARGV: swarm, now. Returns complete, incomplete, downloaded. */
+/** KEYS: s4, l4, s6, l6, done. ARGV: swarm. Returns complete, incomplete, downloaded. */
 export const COUNTS = `
-local M = 65536
-local now = tonumber(ARGV[2])
-local function live(key) return redis.call('ZCOUNT', key, now * M, '+inf') end
+-- Like the in-memory store, peers count until the sweep removes them.
+local function live(key) return redis.call('ZCARD', key) end
 local done = tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '0')
 return { live(KEYS[1]) + live(KEYS[3]), live(KEYS[2]) + live(KEYS[4]), done }
 `;

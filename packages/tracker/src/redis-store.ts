@@ -161,6 +161,7 @@ export class RedisStore extends EventEmitter implements SwarmStore {
       a.withPeerIds ? "1" : "0",
       v6 ? "1" : "0",
       Math.random().toFixed(6),
+      Math.random().toFixed(6),
     ];
     const r = (await this.run(SCRIPTS.announce, keys, argv)) as [
       number,
@@ -201,8 +202,7 @@ export class RedisStore extends EventEmitter implements SwarmStore {
       this.key("l6", swarm),
       this.key("done"),
     ];
-    const now = String(Math.floor(Date.now() / 1000));
-    const r = (await this.run(SCRIPTS.counts, keys, [Buffer.from(swarm, "latin1"), now])) as number[];
+    const r = (await this.run(SCRIPTS.counts, keys, [Buffer.from(swarm, "latin1")])) as number[];
     return { complete: r[0]!, incomplete: r[1]!, downloaded: r[2]! };
   }
 
