@@ -1,11 +1,11 @@
 // createTorrent: walk → piece length → hash (v1 pieces, v2 merkle roots, or both in one read) → info → bencode.
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { type BInput, BRaw, encode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
-import { hashPerFile, hashV1Pieces } from "./hash-engine.js";
+import { hashPerFile, hashV1Pieces, IN_THREAD_BYTES } from "./hash-engine.js";
 import { HashPool } from "./hash-pool.js";
 import { fileRootAndLayer, fileTree, type LayoutFile, withPadFiles } from "./info-dict.js";
 import type { HashSource } from "./piece-hasher.js";
@@ -70,12 +70,30 @@ export async function createTorrent(
   } catch {
     // walk() reports a missing or unreadable path with its own clear error
   }
-  const pool = isFolder ? new HashPool(options.threads ?? availableParallelism()) : undefined;
+  const pool =
+    isFolder && mayNeedThreads(input) ? new HashPool(options.threads ?? availableParallelism()) : undefined;
   try {
     return await create(input, options, version, tiers, pool);
   } finally {
     await pool?.close();
   }
+}
+
+/** A folder of a few small files is hashed in this thread (no threads to start): one look at its top level. */
+function mayNeedThreads(folder: string): boolean {
+  let bytes = 0;
+  try {
+    const entries = readdirSync(folder, { withFileTypes: true });
+    if (entries.length > 256) return true;
+    for (const entry of entries) {
+      if (!entry.isFile()) return true;
+      bytes += statSync(path.join(folder, entry.name)).size;
+      if (bytes >= IN_THREAD_BYTES) return true;
+    }
+  } catch {
+    return true;
+  }
+  return false;
 }
 
 async function create(

@@ -18,7 +18,7 @@ export interface EngineOptions {
 
 const JOB_BYTES = 16 * 1024 * 1024;
 /** Below this, worker start-up costs more than hashing in this thread. */
-const IN_THREAD_BYTES = 4 * 1024 * 1024;
+export const IN_THREAD_BYTES = 4 * 1024 * 1024;
 
 type JobBody = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, "id"> : never) : never;
 
@@ -79,15 +79,31 @@ async function runJobs(
         const id = next++;
         worker.postMessage({ ...jobs[id]!, id });
       };
+      const done = (id: number, reply: WorkerReply) => {
+        if (failed) return;
+        if (!reply.ok) return fail(toError(reply));
+        onReply(id, reply);
+        progress(reply.bytes);
+        finished++;
+        if (finished === jobs.length) resolve();
+      };
+      // A thread takes ~50 ms to start (far more on a busy machine): until every worker has answered
+      // once, this thread hashes jobs too, one per turn of the event loop, so start-up is not dead time.
+      const started = new Set<Worker>();
+      let helper: PieceHasher | undefined;
+      const helpWhileStarting = () => {
+        if (failed || started.size === workers.length || next >= jobs.length) return;
+        helper ??= new PieceHasher(init.files, init.pieceLength);
+        const id = next++;
+        done(id, runJob(helper, init, { ...jobs[id]!, id } as WorkerJob));
+        setImmediate(helpWhileStarting);
+      };
+      setImmediate(helpWhileStarting);
       for (const worker of workers) {
         const onMessage = (reply: WorkerReply) => {
-          if (failed) return;
-          if (!reply.ok) return fail(toError(reply));
-          onReply(reply.id, reply);
-          progress(reply.bytes);
-          finished++;
-          if (finished === jobs.length) resolve();
-          else feed(worker);
+          started.add(worker);
+          done(reply.id, reply);
+          if (!failed && finished < jobs.length) feed(worker);
         };
         const onError = (error: Error) => fail(error);
         const onExit = (code: number) => {
