@@ -32,6 +32,7 @@ Usage: seedpress create <path> [options]
       --no-date            no "creation date" (SOURCE_DATE_EPOCH sets it otherwise)
       --no-created-by      no "created by"
   -t, --threads N          hashing threads (default: number of cores)
+      --check-web-seeds    then fetch every piece from each --web-seed and check it (exit 1 if one fails)
       --json               print the torrent as JSON (the shape of \`info --json\`, plus "file")
 `,
   async run(argv) {
@@ -58,6 +59,7 @@ Usage: seedpress create <path> [options]
         "no-created-by": { type: "boolean" },
         threads: { type: "string", short: "t" },
         json: { type: "boolean" },
+        "check-web-seeds": { type: "boolean" },
       },
       { min: 1, max: 1, names: "one <path>" },
     );
@@ -66,6 +68,8 @@ Usage: seedpress create <path> [options]
     const version: TorrentVersion = picked[0] ?? "v1";
     const pieceLength = parsePieceLength(values["piece-length"]);
     const threads = parseThreads(values.threads);
+    if (values["check-web-seeds"] && !values["web-seed"]?.length)
+      throw new UsageError("--check-web-seeds needs at least one --web-seed URL");
     const input = positionals[0]!;
     const plan = await planOutput(input, { output: values.output, name: values.name, force: values.force });
     const bar = createProgressBar("hashing");
@@ -91,9 +95,16 @@ Usage: seedpress create <path> [options]
     await checkStillFree(plan, values.force);
     await writeTorrentFile(plan.file, result.torrent);
     for (const warning of result.warnings) warn("create", warning);
+    const check = values["check-web-seeds"] ? await import("./mirrors.js") : undefined;
+    const webSeedCheck = await check?.checkWithProgress(result, { pieces: "all" });
     if (values.json) {
-      printJson({ file: plan.file, ...torrentJson(result, toMagnet(result)), warnings: result.warnings });
-      return 0;
+      printJson({
+        file: plan.file,
+        ...torrentJson(result, toMagnet(result)),
+        warnings: result.warnings,
+        ...(webSeedCheck ? { webSeedCheck } : {}),
+      });
+      return webSeedCheck?.ok === false ? 1 : 0;
     }
     const files = result.files.filter((f) => !f.padding).length;
     printFields([
@@ -105,6 +116,7 @@ Usage: seedpress create <path> [options]
       ["size", `${formatBytes(result.length)} in ${files} file${files === 1 ? "" : "s"}`],
       ["pieces", `${result.pieceCount} × ${formatBytes(result.pieceLength)}`],
     ]);
-    return 0;
+    if (webSeedCheck) check?.printMirrorReport(webSeedCheck);
+    return webSeedCheck?.ok === false ? 1 : 0;
   },
 };

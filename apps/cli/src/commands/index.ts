@@ -44,4 +44,14 @@ export const commands: CommandEntry[] = [
     summary: "make torrents for a built static site's download links and point the links at them",
     load: async () => (await import("./site.js")).site,
   },
+  {
+    name: "mirrors",
+    summary: "check every web seed of a .torrent against its piece hashes",
+    load: async () => (await import("./mirrors.js")).mirrors,
+  },
+  {
+    name: "metalink",
+    summary: "write a Metalink 4 (.meta4) file for a .torrent and its mirrors",
+    load: async () => (await import("./metalink.js")).metalink,
+  },
 ];
