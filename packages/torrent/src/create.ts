@@ -57,8 +57,9 @@ export async function createTorrent(
   } catch {
     // walk() reports a missing or unreadable path with its own clear error
   }
-  const pool =
-    isFolder && mayNeedThreads(input) ? new HashPool(options.threads ?? availableParallelism()) : undefined;
+  // The calling thread hashes too (see hash-engine.ts): one worker fewer than the thread count.
+  const workers = (options.threads ?? availableParallelism()) - 1;
+  const pool = isFolder && workers > 0 && mayNeedThreads(input) ? new HashPool(workers) : undefined;
   try {
     return await create(input, options, checked, pool);
   } finally {

@@ -1,5 +1,6 @@
-// Splits hashing into jobs of ~16 MiB and runs them on a pool of worker threads (one per core by
-// default), at most two jobs in flight per worker so memory stays flat whatever the input size.
+// Splits hashing into jobs of ~16 MiB and runs them on the calling thread plus a pool of worker
+// threads (one hasher per core by default), at most two jobs in flight per worker so memory stays
+// flat whatever the input size.
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { TorrentError } from "./errors.js";
@@ -58,9 +59,11 @@ async function runJobs(
     return;
   }
 
+  // This thread is one of the `threads` hashers: it hashes a job per turn of its event loop and feeds
+  // the workers in between, so one thread fewer is started (each costs ~0.1 s of CPU on a busy box).
   const own = !options.pool || options.pool.workers.length === 0;
-  const pool = own ? new HashPool(threads) : options.pool!;
-  const workers = pool.workers.slice(0, threads);
+  const pool = own ? (threads > 1 ? new HashPool(threads - 1) : undefined) : options.pool!;
+  const workers = pool?.workers.slice(0, threads - 1) ?? [];
   const detach: (() => void)[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -88,21 +91,16 @@ async function runJobs(
         finished++;
         if (finished === jobs.length) resolve();
       };
-      // A thread takes ~50 ms to start (far more on a busy machine): until every worker has answered
-      // once, this thread hashes jobs too, one per turn of the event loop, so start-up is not dead time.
-      const started = new Set<Worker>();
-      let helper: PieceHasher | undefined;
-      const helpWhileStarting = () => {
-        if (failed || started.size === workers.length || next >= jobs.length) return;
-        helper ??= new PieceHasher(init.files, init.pieceLength);
+      const hasher = new PieceHasher(init.files, init.pieceLength);
+      const hashHere = () => {
+        if (failed || next >= jobs.length) return;
         const id = next++;
-        done(id, runJob(helper, init, { ...jobs[id]!, id } as WorkerJob));
-        setImmediate(helpWhileStarting);
+        done(id, runJob(hasher, init, { ...jobs[id]!, id } as WorkerJob));
+        setImmediate(hashHere);
       };
-      setImmediate(helpWhileStarting);
+      setImmediate(hashHere);
       for (const worker of workers) {
         const onMessage = (reply: WorkerReply) => {
-          started.add(worker);
           done(reply.id, reply);
           if (!failed && finished < jobs.length) feed(worker);
         };
@@ -123,7 +121,7 @@ async function runJobs(
     });
   } finally {
     for (const undo of detach) undo();
-    if (own) await pool.close();
+    if (own) await pool?.close();
   }
 }
 
