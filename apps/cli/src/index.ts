@@ -17,7 +17,7 @@ Options:
   -V, --version  print the version
   -q, --quiet    print nothing but errors (and what --json asks for)
 
-Exit codes: 0 done, 1 a check failed (verify), 2 bad usage or input, 3 the environment failed
+Exit codes: 0 done, 1 a check failed (verify, mirrors), 2 bad usage or input, 3 the environment failed
 (a port taken, a file changed while hashing, a disk full).
 `;
 

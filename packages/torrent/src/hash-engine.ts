@@ -1,5 +1,6 @@
-// Splits hashing into jobs of ~16 MiB and runs them on a pool of worker threads (one per core by
-// default), at most two jobs in flight per worker so memory stays flat whatever the input size.
+// Splits hashing into jobs of ~16 MiB and runs them on the calling thread plus a pool of worker
+// threads (one hasher per core by default), at most two jobs in flight per worker so memory stays
+// flat whatever the input size.
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { TorrentError } from "./errors.js";
@@ -18,7 +19,7 @@ export interface EngineOptions {
 
 const JOB_BYTES = 16 * 1024 * 1024;
 /** Below this, worker start-up costs more than hashing in this thread. */
-const IN_THREAD_BYTES = 4 * 1024 * 1024;
+export const IN_THREAD_BYTES = 4 * 1024 * 1024;
 
 type JobBody = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, "id"> : never) : never;
 
@@ -58,9 +59,11 @@ async function runJobs(
     return;
   }
 
+  // This thread is one of the `threads` hashers: it hashes a job per turn of its event loop and feeds
+  // the workers in between, so one thread fewer is started (each costs ~0.1 s of CPU on a busy box).
   const own = !options.pool || options.pool.workers.length === 0;
-  const pool = own ? new HashPool(threads) : options.pool!;
-  const workers = pool.workers.slice(0, threads);
+  const pool = own ? (threads > 1 ? new HashPool(threads - 1) : undefined) : options.pool!;
+  const workers = pool?.workers.slice(0, threads - 1) ?? [];
   const detach: (() => void)[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -80,15 +83,26 @@ async function runJobs(
         const id = next++;
         worker.postMessage({ ...jobs[id]!, id });
       };
+      const done = (id: number, reply: WorkerReply) => {
+        if (failed) return;
+        if (!reply.ok) return fail(toError(reply));
+        onReply(id, reply);
+        progress(reply.bytes);
+        finished++;
+        if (finished === jobs.length) resolve();
+      };
+      const hasher = new PieceHasher(init.files, init.pieceLength);
+      const hashHere = () => {
+        if (failed || next >= jobs.length) return;
+        const id = next++;
+        done(id, runJob(hasher, init, { ...jobs[id]!, id } as WorkerJob));
+        setImmediate(hashHere);
+      };
+      setImmediate(hashHere);
       for (const worker of workers) {
         const onMessage = (reply: WorkerReply) => {
-          if (failed) return;
-          if (!reply.ok) return fail(toError(reply));
-          onReply(reply.id, reply);
-          progress(reply.bytes);
-          finished++;
-          if (finished === jobs.length) resolve();
-          else feed(worker);
+          done(reply.id, reply);
+          if (!failed && finished < jobs.length) feed(worker);
         };
         const onError = (error: Error) => fail(error);
         const onExit = (code: number) => {
@@ -107,7 +121,7 @@ async function runJobs(
     });
   } finally {
     for (const undo of detach) undo();
-    if (own) await pool.close();
+    if (own) await pool?.close();
   }
 }
 
