@@ -23,6 +23,8 @@ export const DEFAULT_DIRECT_LABEL = "Direct download";
 export const DEFAULT_MAGNET_LABEL = "Magnet link";
 export const DEFAULT_MANIFEST = "seedpress-manifest.json";
 export const DEFAULT_CACHE_FILE = "node_modules/.cache/seedpress/site-cache.json";
+export const DEFAULT_MAX_PAGE_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_MAX_LINKS_PER_PAGE = 10_000;
 
 export type SiteProgress =
   | { type: "scan"; pagesDone: number; pagesTotal: number }
@@ -65,6 +67,10 @@ export interface SiteOptions {
   directLabel?: string;
   /** Text of the appended link in "magnet" mode. Default "Magnet link". */
   magnetLabel?: string;
+  /** Pages bigger than this many bytes are left as they are, with a warning (never read). Default 16 MiB. */
+  maxPageSize?: number;
+  /** Download links rewritten per page at most; later ones are left as they are, with a warning. Default 10,000. */
+  maxLinksPerPage?: number;
   /** Turn every warning into an error (nothing is rewritten then). Default false. */
   strict?: boolean;
   /** Piece length for createTorrent (torrents are v1, the version every web-seeding client reads). Default "auto". */
@@ -96,10 +102,13 @@ export interface ResolvedOptions {
   directAttribute: string;
   directLabel: string;
   magnetLabel: string;
+  maxPageSize: number;
+  maxLinksPerPage: number;
   strict: boolean;
   pieceLength: number | "auto";
   threads: number | undefined;
   createdBy: string | false;
+  /** undefined: each file's mtime. */
   creationDate: number | false | undefined;
   signal: AbortSignal | undefined;
   onProgress: ((event: SiteProgress) => void) | undefined;
@@ -127,6 +136,28 @@ export function parsePrefixUrl(text: string, what: string): URL {
   }
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url;
+}
+
+function count(value: number | undefined, fallback: number, what: string, min: number): number {
+  const n = value ?? fallback;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new SiteError("ERR_SITE_OPTION", `${what} ${String(n)} must be a whole number, ${min} or more`);
+  }
+  return n;
+}
+
+/** The `creation date` rule of @seedpress/torrent's create: an option, else SOURCE_DATE_EPOCH, which must be whole seconds. */
+function creationDate(option: number | false | undefined): number | false | undefined {
+  if (option !== undefined) {
+    if (option !== false && !Number.isSafeInteger(option))
+      throw new SiteError("ERR_SITE_OPTION", `creationDate ${String(option)} is not a number of seconds`);
+    return option;
+  }
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === "") return undefined;
+  if (!/^\d+$/.test(epoch))
+    throw new SiteError("ERR_SITE_OPTION", `SOURCE_DATE_EPOCH "${epoch}" is not a number of seconds`);
+  return Number(epoch);
 }
 
 function stringList(value: unknown, what: string): string[] {
@@ -204,11 +235,13 @@ export function resolveOptions(options: SiteOptions): ResolvedOptions {
     directAttribute: attr,
     directLabel: options.directLabel ?? DEFAULT_DIRECT_LABEL,
     magnetLabel: options.magnetLabel ?? DEFAULT_MAGNET_LABEL,
+    maxPageSize: count(options.maxPageSize, DEFAULT_MAX_PAGE_SIZE, "maxPageSize", 1),
+    maxLinksPerPage: count(options.maxLinksPerPage, DEFAULT_MAX_LINKS_PER_PAGE, "maxLinksPerPage", 0),
     strict: options.strict ?? false,
     pieceLength: options.pieceLength ?? "auto",
     threads: options.threads,
     createdBy: options.createdBy === undefined ? "seedpress" : options.createdBy,
-    creationDate: options.creationDate,
+    creationDate: creationDate(options.creationDate),
     signal: options.signal,
     onProgress: options.onProgress,
   };

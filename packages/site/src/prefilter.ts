@@ -33,24 +33,29 @@ export function mayHaveDownloadLink(text: string, nameMatches: (name: string) =>
   for (let m = HREF.exec(text); m !== null; m = HREF.exec(text)) {
     let value = m[1] ?? "";
     if (value.startsWith('"') || value.startsWith("'")) value = value.slice(1, -1);
-    // Character references could spell anything: let the real tokenizer decide.
-    if (value.includes("&")) return true;
-    // URL parsing drops tabs and newlines, and reads "\" as "/".
-    value = value.replace(/[\t\n\r]/g, "");
-    const cut = value.search(/[?#]/);
-    const path = cut < 0 ? value : value.slice(0, cut);
-    let name = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).trim();
-    if (name === "") continue;
-    if (name.includes("%")) {
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        return true;
-      }
-      // An escaped separator: the full scan resolves (and warns about) it.
-      if (name.includes("/") || name.includes("\\")) return true;
-    }
-    if (nameMatches(name)) return true;
+    if (hrefMayMatch(value, nameMatches)) return true;
   }
   return false;
+}
+
+/** Might this href (raw or decoded) name a file the include globs match? Errs towards "maybe". */
+export function hrefMayMatch(href: string, nameMatches: (name: string) => boolean): boolean {
+  // Character references could spell anything: let the real tokenizer decide.
+  if (href.includes("&")) return true;
+  // URL parsing drops tabs and newlines, and reads "\" as "/".
+  const value = href.replace(/[\t\n\r]/g, "");
+  const cut = value.search(/[?#]/);
+  const path = cut < 0 ? value : value.slice(0, cut);
+  let name = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).trim();
+  if (name === "") return false;
+  if (name.includes("%")) {
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      return true;
+    }
+    // An escaped separator: the full scan resolves (and warns about) it.
+    if (name.includes("/") || name.includes("\\")) return true;
+  }
+  return nameMatches(name);
 }
