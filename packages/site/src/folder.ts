@@ -5,6 +5,7 @@
 import {
   closeSync,
   constants,
+  existsSync,
   fstatSync,
   openSync,
   readlinkSync,
@@ -31,9 +32,17 @@ function outside(path: string): NodeJS.ErrnoException {
   return error;
 }
 
-/** The path the kernel holds for an open descriptor, or undefined where /proc is not there. */
+let procChecked: boolean | undefined;
+
+/** Does this system show an open descriptor's path in /proc/self/fd (Linux)? Asked once. */
+function procFd(): boolean {
+  if (procChecked === undefined) procChecked = process.platform === "linux" && existsSync("/proc/self/fd");
+  return procChecked;
+}
+
+/** The path the kernel holds for an open descriptor, or undefined where /proc does not tell. */
 function descriptorPath(fd: number): string | undefined {
-  if (process.platform !== "linux") return undefined;
+  if (!procFd()) return undefined;
   try {
     return readlinkSync(`/proc/self/fd/${fd}`);
   } catch {
@@ -69,32 +78,38 @@ export class SiteFolder {
    * a path out of the folder throws code OUTSIDE before a byte of it is read. The caller closes `fd`.
    */
   openFile(path: string, options: { noFollow?: boolean } = {}): OpenedFile {
-    const real = realpathSync.native(path);
-    if (!this.contains(real)) throw outside(path);
+    // Resolve first, so nothing outside is even opened (a device's open can have effects). A page
+    // (noFollow, its folders never symlinks when listed) skips that where /proc checks the descriptor:
+    // a big site's pages are read with one syscall more than a plain read.
+    let real: string | undefined;
+    if (!options.noFollow || !procFd()) {
+      real = realpathSync.native(path);
+      if (!this.contains(real)) throw outside(path);
+    }
     // O_NONBLOCK: a FIFO planted under a page's or a file's name must not hang the open.
     const flags = constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0);
-    const fd = openSync(options.noFollow ? path : real, flags);
+    const fd = openSync(real ?? path, flags);
     try {
       const opened = fstatSync(fd);
-      this.checkOpened(fd, opened, path);
-      return { fd, stat: opened, real };
+      return { fd, stat: opened, real: this.checkOpened(fd, opened, path) };
     } catch (error) {
       closeSync(fd);
       throw error;
     }
   }
 
-  /** Checks that an open descriptor is inside the folder, whatever happened to its path since the check. */
-  private checkOpened(fd: number, opened: Stats, path: string): void {
+  /** Checks that an open descriptor is inside the folder, whatever happened to its path since; its real path. */
+  private checkOpened(fd: number, opened: Stats, path: string): string {
     const held = descriptorPath(fd);
     if (held !== undefined) {
       if (!this.contains(held)) throw outside(path);
-      return;
+      return held;
     }
     // No /proc: the path resolved now must be inside and be the very file we hold (device and inode).
     const again = realpathSync.native(path);
     const now = statSync(again);
     if (!this.contains(again) || now.dev !== opened.dev || now.ino !== opened.ino) throw outside(path);
+    return again;
   }
 
   /**

@@ -56,9 +56,9 @@ export function readPage(run: SiteRun, rel: string): RawPage | undefined {
   const abs = join(run.site.real, ...rel.split("/"));
   let file: OpenedFile;
   try {
-    if (lstatSync(abs).isSymbolicLink()) return symlinkedPage(run, rel, abs);
     file = run.site.openFile(abs, { noFollow: true });
   } catch (error) {
+    if (errnoCode(error) === "ELOOP" && isSymlink(abs)) return symlinkedPage(run, rel, abs);
     pageUnreadable(run, rel, error);
     return undefined;
   }
@@ -66,6 +66,14 @@ export function readPage(run: SiteRun, rel: string): RawPage | undefined {
     return readOpenedPage(run, rel, abs, file);
   } finally {
     closeSync(file.fd);
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -127,48 +127,54 @@ describe("symlinks out of the site folder", () => {
 });
 
 describe("SiteFolder.openFile", () => {
-  it("never hands out a file outside while a folder is swapped for a symlink to outside", async () => {
-    await put(site, "d_real/f", "inside");
-    await put(outside, "f", "OUTSIDE");
-    await symlink(outside, join(site, "d_link"));
-    await rename(join(site, "d_real"), join(site, "d"));
-    // The attacker swaps d between the real folder and the symlink as fast as it can. Without the
-    // check on the opened descriptor about 1 open in 1,400 reads the outside file here.
-    const swapper = spawn("/usr/bin/python3", [
-      "-c",
-      [
-        "import os, sys",
-        "os.chdir(sys.argv[1])",
-        "while True:",
-        "  os.rename('d', 'd_real'); os.rename('d_link', 'd')",
-        "  os.rename('d', 'd_link'); os.rename('d_real', 'd')",
-      ].join("\n"),
-      site,
-    ]);
-    const folder = SiteFolder.open(site);
-    const seen = { inside: 0, refused: 0, outside: 0 };
-    const buffer = Buffer.alloc(16);
-    try {
-      for (let i = 0; i < 10_000; i++) {
-        let fd: number | undefined;
-        try {
-          const file = folder.openFile(join(site, "d", "f"));
-          fd = file.fd;
-          const text = buffer.toString("utf8", 0, readSync(fd, buffer, 0, 16, 0));
-          if (text === "inside") seen.inside++;
-          else seen.outside++;
-        } catch {
-          seen.refused++;
-        } finally {
-          if (fd !== undefined) closeSync(fd);
+  it.each([
+    ["a linked file (symlinks followed inside)", false],
+    ["a page (noFollow)", true],
+  ])(
+    "never hands out a file outside while a folder is swapped for a symlink to outside: %s",
+    async (_, noFollow) => {
+      await put(site, "d_real/f", "inside");
+      await put(outside, "f", "OUTSIDE");
+      await symlink(outside, join(site, "d_link"));
+      await rename(join(site, "d_real"), join(site, "d"));
+      // The attacker swaps d between the real folder and the symlink as fast as it can. Without the
+      // check on the opened descriptor about 1 open in 1,400 reads the outside file here.
+      const swapper = spawn("/usr/bin/python3", [
+        "-c",
+        [
+          "import os, sys",
+          "os.chdir(sys.argv[1])",
+          "while True:",
+          "  os.rename('d', 'd_real'); os.rename('d_link', 'd')",
+          "  os.rename('d', 'd_link'); os.rename('d_real', 'd')",
+        ].join("\n"),
+        site,
+      ]);
+      const folder = SiteFolder.open(site);
+      const seen = { inside: 0, refused: 0, outside: 0 };
+      const buffer = Buffer.alloc(16);
+      try {
+        for (let i = 0; i < 10_000; i++) {
+          let fd: number | undefined;
+          try {
+            const file = folder.openFile(join(site, "d", "f"), { noFollow });
+            fd = file.fd;
+            const text = buffer.toString("utf8", 0, readSync(fd, buffer, 0, 16, 0));
+            if (text === "inside") seen.inside++;
+            else seen.outside++;
+          } catch {
+            seen.refused++;
+          } finally {
+            if (fd !== undefined) closeSync(fd);
+          }
         }
+      } finally {
+        swapper.kill();
       }
-    } finally {
-      swapper.kill();
-    }
-    expect(seen.outside).toBe(0);
-    // The swap really happened under us: some opens found the real folder, some the symlink.
-    expect(seen.inside).toBeGreaterThan(0);
-    expect(seen.refused).toBeGreaterThan(0);
-  });
+      expect(seen.outside).toBe(0);
+      // The swap really happened under us: some opens found the real folder, some the symlink.
+      expect(seen.inside).toBeGreaterThan(0);
+      expect(seen.refused).toBeGreaterThan(0);
+    },
+  );
 });
