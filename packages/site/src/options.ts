@@ -168,6 +168,27 @@ function stringList(value: unknown, what: string): string[] {
   return value as string[];
 }
 
+function announceList(value: string[] | undefined): string[] {
+  const announce = stringList(value, "announce");
+  for (const a of announce) {
+    if (!/^(https?|udp|wss?):\/\/[^/]/i.test(a)) {
+      throw new SiteError(
+        "ERR_SITE_OPTION",
+        `announce URL "${a}" must be an http(s)://, udp:// or ws(s):// URL`,
+      );
+    }
+  }
+  return announce;
+}
+
+function mapList(value: Record<string, string> | undefined, cwd: string): { prefix: URL; dir: string }[] {
+  return Object.entries(value ?? {}).map(([prefix, dir]) => {
+    if (typeof dir !== "string" || dir === "")
+      throw new SiteError("ERR_SITE_OPTION", `map["${prefix}"] must be a folder path`);
+    return { prefix: parsePrefixUrl(prefix, "map prefix"), dir: resolve(cwd, dir) };
+  });
+}
+
 export function resolveOptions(options: SiteOptions): ResolvedOptions {
   if (!options || typeof options.dir !== "string" || options.dir === "") {
     throw new SiteError("ERR_SITE_OPTION", "dir (the built site folder) is required");
@@ -190,21 +211,9 @@ export function resolveOptions(options: SiteOptions): ResolvedOptions {
       `minSize ${String(minSize)} must be a whole number of bytes, 0 or more`,
     );
   }
-  const announce = stringList(options.announce, "announce");
-  for (const a of announce) {
-    if (!/^(https?|udp|wss?):\/\/[^/]/i.test(a)) {
-      throw new SiteError(
-        "ERR_SITE_OPTION",
-        `announce URL "${a}" must be an http(s)://, udp:// or ws(s):// URL`,
-      );
-    }
-  }
+  const announce = announceList(options.announce);
   const cwd = options.cwd ?? process.cwd();
-  const map = Object.entries(options.map ?? {}).map(([prefix, dir]) => {
-    if (typeof dir !== "string" || dir === "")
-      throw new SiteError("ERR_SITE_OPTION", `map["${prefix}"] must be a folder path`);
-    return { prefix: parsePrefixUrl(prefix, "map prefix"), dir: resolve(cwd, dir) };
-  });
+  const map = mapList(options.map, cwd);
   const attr = options.directAttribute ?? DEFAULT_DIRECT_ATTRIBUTE;
   if (!/^data-[a-z0-9_.-]+$/.test(attr)) {
     throw new SiteError(
