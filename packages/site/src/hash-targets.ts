@@ -7,7 +7,7 @@ import { createTorrent } from "@seedpress/torrent";
 import type { SiteErrorCode } from "./errors.js";
 import { errnoCode, type OpenedFile, OUTSIDE } from "./folder.js";
 import type { HashCache } from "./hash-cache.js";
-import { magnetFor } from "./metainfo.js";
+import { fileMetainfo } from "./metainfo.js";
 import { checkAbort, linkedFrom, type MadeTorrent, type SiteRun, shownPath, type Target } from "./run.js";
 import { runLimited } from "./run-limited.js";
 
@@ -173,15 +173,16 @@ function made(
   key: { mtimeMs: number },
   cached: boolean,
 ): Outcome {
-  const torrentUrl = `${t.url.href}.torrent`;
-  const magnet = magnetFor({
-    infoHash: h.infoHash,
-    name: basename(t.path),
-    length,
-    announce: run.o.announce,
+  const o = run.o;
+  const metainfo = fileMetainfo({
+    info: h.info,
+    announce: o.announce,
     webSeed: t.url.href,
-    torrentUrl,
+    createdBy: o.createdBy,
+    // Default: the file's own mtime, so a rebuild of unchanged files writes the same bytes.
+    creationDate: o.creationDate ?? Math.floor(key.mtimeMs / 1000),
   });
+  const torrentUrl = `${t.url.href}.torrent`;
   const result = {
     file: t.rel,
     root: t.root.label,
@@ -191,12 +192,8 @@ function made(
     length,
     pieceLength: h.pieceLength,
     infoHash: h.infoHash,
-    magnet,
+    magnet: metainfo.magnet({ exactSource: torrentUrl }),
     cached,
   };
-  return {
-    kind: "made",
-    made: { result, info: h.info, keyMtimeMs: key.mtimeMs },
-    hashedBytes: cached ? 0 : length,
-  };
+  return { kind: "made", made: { result, metainfo }, hashedBytes: cached ? 0 : length };
 }

@@ -1,50 +1,24 @@
-// A linked file's .torrent and magnet link, made through @seedpress/torrent around an info dictionary we
-// already have (fresh or from the cache): a changed base URL or tracker list never means re-hashing.
-import { type BInput, bdecode, bencode, toMagnet } from "@seedpress/torrent";
-import { SiteError } from "./errors.js";
+// A linked file's torrent as @seedpress/torrent's Metainfo, around an info dictionary we already have
+// (fresh or from the cache): a changed base URL or tracker list re-wraps it, never re-hashes it.
+import { BRaw, bencode, Metainfo } from "@seedpress/torrent";
 
-export interface WrapOptions {
+export interface FileTorrentOptions {
   /** Exact bencoded info dictionary. */
   info: Uint8Array;
+  /** One tier each (BEP 12), as mktorrent writes a flat list. */
   announce: string[];
+  /** The file's own URL (BEP 19 `url-list`). */
   webSeed: string;
   createdBy: string | false;
   creationDate: number | false;
 }
 
-/** The .torrent bytes: trackers one per tier (BEP 12, as mktorrent writes them), the web seed (BEP 19). */
-export function torrentBytes(o: WrapOptions): Uint8Array {
-  const bytes = bencode({
-    announce: o.announce[0],
-    "announce-list": o.announce.length > 1 ? o.announce.map((a) => [a]) : undefined,
-    "created by": o.createdBy === false ? undefined : o.createdBy,
-    "creation date": o.creationDate === false ? undefined : o.creationDate,
-    info: bdecode(o.info).value as BInput,
-    "url-list": [o.webSeed],
+export function fileMetainfo(o: FileTorrentOptions): Metainfo {
+  const bare = Metainfo.parse(bencode(new Map([["info", new BRaw(o.info)]])));
+  return bare.with({
+    announce: o.announce,
+    webSeeds: [o.webSeed],
+    createdBy: o.createdBy === false ? null : o.createdBy,
+    creationDate: o.creationDate === false ? null : o.creationDate,
   });
-  // The info hash is the hash of these bytes: they must come out exactly as they went in.
-  const span = bdecode(bytes).spans.get("info");
-  if (!span || Buffer.compare(bytes.subarray(span[0], span[1]), o.info) !== 0) {
-    throw new SiteError("ERR_SITE_WRITE", `the info dictionary for ${o.webSeed} did not re-encode as it was`);
-  }
-  return bytes;
-}
-
-/** A magnet link a web-seed-aware client (webtorrent, libtorrent) can start from with no peers. */
-export function magnetFor(o: {
-  infoHash: string;
-  name: string;
-  length: number;
-  announce: string[];
-  webSeed: string;
-  torrentUrl: string;
-}): string {
-  const magnet = toMagnet({
-    infoHash: o.infoHash,
-    name: o.name,
-    length: o.length,
-    announce: o.announce.map((a) => [a]),
-    urlList: [o.webSeed],
-  });
-  return `${magnet}&xs=${encodeURIComponent(o.torrentUrl)}`;
 }

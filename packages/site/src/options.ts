@@ -1,5 +1,6 @@
 // Public options of torrentifySite, their defaults, and the checks that turn bad input into SiteError.
 import { resolve } from "node:path";
+import { sourceDateEpoch, TorrentError, trackerTiers } from "@seedpress/torrent";
 import { SiteError } from "./errors.js";
 
 export type SiteMode = "swap" | "append" | "magnet";
@@ -146,18 +147,14 @@ function count(value: number | undefined, fallback: number, what: string, min: n
   return n;
 }
 
-/** The `creation date` rule of @seedpress/torrent's create: an option, else SOURCE_DATE_EPOCH, which must be whole seconds. */
+/** `creation date`: the option, else SOURCE_DATE_EPOCH by @seedpress/torrent's one rule, else undefined (each file's mtime). */
 function creationDate(option: number | false | undefined): number | false | undefined {
   if (option !== undefined) {
     if (option !== false && !Number.isSafeInteger(option))
       throw new SiteError("ERR_SITE_OPTION", `creationDate ${String(option)} is not a number of seconds`);
     return option;
   }
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch === undefined || epoch === "") return undefined;
-  if (!/^\d+$/.test(epoch))
-    throw new SiteError("ERR_SITE_OPTION", `SOURCE_DATE_EPOCH "${epoch}" is not a number of seconds`);
-  return Number(epoch);
+  return asSiteOption(() => sourceDateEpoch());
 }
 
 function stringList(value: unknown, what: string): string[] {
@@ -168,17 +165,22 @@ function stringList(value: unknown, what: string): string[] {
   return value as string[];
 }
 
+/** Tracker URLs, checked by @seedpress/torrent's rule (http(s), udp, ws(s)). */
 function announceList(value: string[] | undefined): string[] {
   const announce = stringList(value, "announce");
-  for (const a of announce) {
-    if (!/^(https?|udp|wss?):\/\/[^/]/i.test(a)) {
-      throw new SiteError(
-        "ERR_SITE_OPTION",
-        `announce URL "${a}" must be an http(s)://, udp:// or ws(s):// URL`,
-      );
-    }
-  }
+  asSiteOption(() => trackerTiers(announce));
   return announce;
+}
+
+/** Runs a @seedpress/torrent check; its TorrentError becomes ERR_SITE_OPTION with the same message. */
+function asSiteOption<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TorrentError)
+      throw new SiteError("ERR_SITE_OPTION", error.message, { cause: error });
+    throw error;
+  }
 }
 
 function mapList(value: Record<string, string> | undefined, cwd: string): { prefix: URL; dir: string }[] {

@@ -1,6 +1,7 @@
 // The state one torrentifySite run carries from stage to stage, and how a run starts: options checked,
 // the site folder and every `map` folder resolved once, the matchers built.
 import { statSync } from "node:fs";
+import type { Metainfo } from "@seedpress/torrent";
 import picomatch from "picomatch";
 import { SiteError } from "./errors.js";
 import { SiteFolder } from "./folder.js";
@@ -28,10 +29,8 @@ export interface Target {
 
 export interface MadeTorrent {
   result: SiteFileResult;
-  /** The exact bencoded info dictionary. */
-  info: Uint8Array;
-  /** mtime of the file the cache keys it by, the default `creation date`. */
-  keyMtimeMs: number;
+  /** The .torrent to write beside the file. */
+  metainfo: Metainfo;
 }
 
 /** A page with at least one link to rewrite. */
