@@ -2,8 +2,11 @@
 // rewritten page equals the input except the link attributes we mean to change. The check is
 // independent of the splice: the output is tokenized again and compared attribute by attribute.
 import fc from "fast-check";
+import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { SiteError } from "../src/errors.js";
+import { baseNameMatcher, hrefMayMatch, mayHaveDownloadLink } from "../src/prefilter.js";
+import { documentBase, pageUrl, type Root, resolveHref } from "../src/resolve.js";
 import { applyEdits, linkEdits, TORRENT_TYPE, torrentHref } from "../src/rewrite.js";
 import { type Anchor, type SourceAttr, scanHtml } from "../src/scan.js";
 
@@ -173,6 +176,59 @@ describe("HTML scan and rewrite, fuzzed", () => {
         expect(rewriteAll(noLinks, undefined).out).toBe(noLinks);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("the cheap link filters, fuzzed", () => {
+  // Every link the full resolution would act on must pass both the page prefilter and the per-link
+  // filter the scan keeps links by: they may say "maybe" too often, never "no" wrongly.
+  const include = ["**/*.iso", "files/*.zip", "**/*.tar.*"];
+  const wanted = picomatch(include, { nocase: true, dot: true });
+  const nameMatches = baseNameMatcher(include);
+  const roots: Root[] = [{ url: new URL("https://example.com/docs/"), dir: "/srv/site", label: "." }];
+  const hrefChar = fc.constantFrom(
+    ..."aZ./?#%\\ \t\n:",
+    "x.iso",
+    ".ISO",
+    "files/",
+    "a.zip",
+    ".tar.gz",
+    "%2F",
+    "%2e",
+    "%5C",
+    "%GG",
+    "&amp;",
+    "&#46;",
+    "..",
+    "/docs/",
+    "https://example.com/docs/",
+    "//example.com/",
+    "\u00a0",
+    "\u0001",
+  );
+  const href = fc.array(hrefChar, { maxLength: 10 }).map((a) => a.join(""));
+  const quoted = fc
+    .tuple(href, fc.constantFrom('"', "'"))
+    .map(([h, q]) => `<a href=${q}${h.split(q).join("")}${q}>x</a>`);
+
+  it("never drop a link the resolver would rewrite or warn about", () => {
+    fc.assert(
+      fc.property(fc.array(quoted, { minLength: 1, maxLength: 4 }), (links) => {
+        const page = links.join("\n");
+        const base = documentBase(pageUrl(roots[0]!.url, "sub/page.html"), undefined);
+        for (const anchor of scanHtml(page).anchors) {
+          const value = anchor.href.value;
+          const res = resolveHref(value, base, roots);
+          const acts =
+            (res.kind === "local" && wanted(res.rel)) ||
+            (res.kind === "bad" && wanted((value.trim().split(/[?#]/)[0] ?? "").split("/").pop() ?? ""));
+          if (!acts) continue;
+          expect(hrefMayMatch(value, nameMatches)).toBe(true);
+          expect(mayHaveDownloadLink(page, nameMatches)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });
