@@ -65,22 +65,22 @@ async function fetchSpan(
       { method: "GET", headers: { range: `bytes=${start}-${end}` } },
       ctx.http,
     );
-    const { status } = open.response;
+    const { status } = open;
     if (status === 200) {
       // The whole file is coming: every client request would cost the full file. Stop reading now.
-      await open.close();
+      open.close();
       report.problems.push({ kind: "ignores-range", url, status });
       return "stop";
     }
     if (status !== 206) {
-      await open.close();
+      open.close();
       addOnce(ctx, { kind: "http-error", url, status });
       return "skip";
     }
-    const range = open.response.headers.get("content-range") ?? "";
+    const range = open.header("content-range") ?? "";
     const match = /^bytes (\d+)-(\d+)\//.exec(range);
     if (!match || Number(match[1]) !== start || Number(match[2]) !== end) {
-      await open.close();
+      open.close();
       addOnce(ctx, { kind: "bad-range", url, message: `asked bytes ${start}-${end}, got "${range}"` });
       return "skip";
     }

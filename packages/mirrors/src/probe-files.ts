@@ -101,26 +101,26 @@ interface HeadResult {
 
 async function headFile(url: string, ctx: MirrorContext): Promise<HeadResult> {
   let open = await openRequest(url, { method: "HEAD" }, ctx.http);
-  let size = contentLength(open.response);
+  let size = contentLength(open);
   // Some servers refuse HEAD; a one-byte range GET tells the size through Content-Range.
-  if (open.response.status === 405 || open.response.status === 501) {
-    await open.close();
+  if (open.status === 405 || open.status === 501) {
+    open.close();
     open = await openRequest(url, { method: "GET", headers: { range: "bytes=0-0" } }, ctx.http);
-    size = totalFromContentRange(open.response.headers.get("content-range")) ?? contentLength(open.response);
+    size = totalFromContentRange(open.header("content-range")) ?? contentLength(open);
   }
-  await open.close();
-  const allow = open.response.headers.get("access-control-allow-origin");
+  open.close();
+  const allow = open.header("access-control-allow-origin");
   return {
-    status: open.response.status,
+    status: open.status,
     size,
-    acceptRanges: open.response.headers.get("accept-ranges"),
+    acceptRanges: open.header("accept-ranges"),
     cors: allow === "*" || allow === ctx.origin,
     redirects: open.redirects,
   };
 }
 
-function contentLength(response: Response): number | null {
-  const text = response.headers.get("content-length");
+function contentLength(response: OpenResponse): number | null {
+  const text = response.header("content-length");
   return text !== null && /^\d+$/.test(text) ? Number(text) : null;
 }
 
