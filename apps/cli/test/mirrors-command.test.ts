@@ -60,7 +60,7 @@ beforeAll(async () => {
     offset: f.offset,
     length: f.length,
   }));
-  expect(parsed.pieceLength).toBe(PIECE_LENGTH);
+  expect((parsed as unknown as { pieceLength: number }).pieceLength).toBe(PIECE_LENGTH);
 });
 afterAll(() => stopAll(mirrors?.values() ?? [], dir));
 
