@@ -4,9 +4,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseTorrent } from "@seedpress/torrent";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WebSeedClient, webSeedFileUrl } from "../src/index.js";
 import { type NginxMirror, startNginx } from "./nginx.js";
@@ -30,6 +33,14 @@ beforeAll(async () => {
   writeFileSync(path.join(root, "single", FILES[0]!), readFileSync(path.join(root, NAME, FILES[0]!)));
   for (const client of ["libtorrent", "aria2"])
     servers.set(client, await startNginx(path.join(dir, client), root));
+  // WebTorrent runs in a page of another origin: CORS, and an answer to the Range preflight.
+  const cors = [
+    'add_header Access-Control-Allow-Origin "*" always;',
+    'add_header Access-Control-Allow-Headers "range, cache-control" always;',
+    'add_header Access-Control-Expose-Headers "content-range, content-length" always;',
+    "location / { if ($request_method = OPTIONS) { return 204; } }",
+  ].join("\n");
+  servers.set("webtorrent", await startNginx(path.join(dir, "webtorrent"), root, cors));
 });
 afterAll(async () => {
   await Promise.all([...servers.values()].map((s) => s.stop()));
@@ -39,7 +50,9 @@ afterAll(async () => {
 function makeTorrent(client: string, single: boolean): string {
   const out = path.join(dir, `${client}-${single ? "single" : "multi"}.torrent`);
   const content = single ? path.join(root, "single", FILES[0]!) : path.join(root, NAME);
-  const seed = `${servers.get(client)!.origin}/${single ? "single/" : ""}`;
+  // WebTorrent asks for a single-file web seed's URL as it is: give it the file's URL.
+  const file = client === "webtorrent" ? encodeURIComponent(FILES[0]!) : "";
+  const seed = `${servers.get(client)!.origin}/${single ? `single/${file}` : ""}`;
   execFileSync("mktorrent", ["-l", "15", "-w", seed, "-o", out, content], {
     stdio: "ignore",
   });
@@ -49,6 +62,39 @@ function makeTorrent(client: string, single: boolean): string {
 function requested(client: string): string[] {
   const log = readFileSync(path.join(dir, client, "access.log"), "utf8");
   return [...new Set([...log.matchAll(/"GET (\S+) HTTP/g)].map((m) => m[1]!))].sort();
+}
+
+const repo = path.join(import.meta.dirname, "../../..");
+const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
+import WebTorrent from "/webtorrent.min.js";
+window.download = async (torrentUrl) => {
+  const client = new WebTorrent({ dht: false, tracker: false, lsd: false, utp: false });
+  const bytes = new Uint8Array(await (await fetch(torrentUrl)).arrayBuffer());
+  const torrent = await new Promise((resolve, reject) => {
+    client.on("error", reject);
+    client.add(bytes, { announce: [] }, (t) => (t.done ? resolve(t) : t.once("done", () => resolve(t))));
+  });
+  const lengths = torrent.files.map((f) => f.length);
+  await new Promise((r) => client.destroy(r));
+  return lengths;
+};
+window.ready = true;
+</script>`;
+
+/** Serves the page, WebTorrent's browser bundle and the torrents from another origin. */
+async function startPage(torrents: string[]): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+    if (req.url === "/webtorrent.min.js")
+      return res
+        .writeHead(200, { "content-type": "text/javascript" })
+        .end(readFileSync(path.join(repo, "test-peers/node_modules/webtorrent/dist/webtorrent.min.js")));
+    const torrent = torrents.find((t) => req.url === `/${path.basename(t)}`);
+    if (torrent) return res.writeHead(200).end(readFileSync(torrent));
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 function expected(client: WebSeedClient, torrent: string): string[] {
@@ -98,5 +144,36 @@ describe("the URL each client builds", () => {
       expect(r.status, r.stdout).toBe(0);
     }
     expect(requested("aria2")).toEqual([...torrents.flatMap((t) => expected("aria2", t))].sort());
+  });
+
+  it("WebTorrent (in Chromium) asks for exactly webSeedFileUrl('webtorrent', …)", async () => {
+    const torrents = [makeTorrent("webtorrent", false), makeTorrent("webtorrent", true)];
+    const page = await startPage(torrents);
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+      ],
+    });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`${page.origin}/`);
+      await tab.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready === true);
+      for (const torrent of torrents) {
+        const lengths = await tab.evaluate(
+          (url) => (globalThis as unknown as { download(u: string): Promise<number[]> }).download(url),
+          `/${path.basename(torrent)}`,
+        );
+        expect(lengths).toEqual(parseTorrent(readFileSync(torrent)).files.map((f) => f.length));
+      }
+    } finally {
+      await browser.close();
+      await new Promise((resolve) => page.server.close(resolve));
+    }
+    expect(requested("webtorrent")).toEqual([...torrents.flatMap((t) => expected("webtorrent", t))].sort());
   });
 });
