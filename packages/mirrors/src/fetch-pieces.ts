@@ -84,14 +84,15 @@ async function fetchSpan(
       addOnce(ctx, { kind: "bad-range", url, message: `asked bytes ${start}-${end}, got "${range}"` });
       return "skip";
     }
-    const { bytes } = await open.read((chunk) => {
+    const { bytes, more } = await open.read((chunk) => {
       verifier.update(chunk);
       ctx.onBytes(chunk.length);
     }, length);
     report.bytes += bytes;
     report.seconds += (performance.now() - started) / 1000;
-    if (bytes < length) {
-      addOnce(ctx, { kind: "bad-range", url, message: `asked ${length} bytes from ${start}, got ${bytes}` });
+    if (bytes < length || more) {
+      const got = more ? "more" : String(bytes);
+      addOnce(ctx, { kind: "bad-range", url, message: `asked ${length} bytes from ${start}, got ${got}` });
       return "skip";
     }
     return "ok";

@@ -154,10 +154,19 @@ function wrap(
     read(sink, limit) {
       return new Promise((resolve, reject) => {
         let bytes = 0;
+        let settled = false;
         const finish = (more: boolean) => {
+          if (settled) return;
+          settled = true;
           response.off("data", onData);
-          close();
           resolve({ bytes, more });
+          close(); // destroying a socket mid-body emits "aborted" at once: settle first
+        };
+        const onError = (error?: Error) => {
+          if (settled) return;
+          settled = true;
+          close();
+          reject(toRequestError(timedOut() ?? error ?? new Error("connection closed mid-body"), url));
         };
         const onData = (chunk: Buffer) => {
           const take = Math.min(chunk.length, limit - bytes);
@@ -167,11 +176,6 @@ function wrap(
         };
         response.on("data", onData);
         response.once("end", () => finish(false));
-        const onError = (error?: Error) => {
-          close();
-          const cause = timedOut() ?? error ?? new Error("connection closed mid-body");
-          reject(toRequestError(cause, url));
-        };
         response.once("error", onError);
         response.once("aborted", () => onError());
       });
