@@ -3,7 +3,7 @@
 import { openRequest, RequestError } from "./http-request.js";
 import type { PlannedPiece } from "./piece-plan.js";
 import { PieceVerifier } from "./piece-verifier.js";
-import { filePath, type MirrorContext } from "./probe-files.js";
+import { filePath, type MirrorContext, totalFromContentRange } from "./probe-files.js";
 import type { BadPiece, MirrorProblem } from "./report.js";
 
 type SpanOutcome = "ok" | "stop" | "skip";
@@ -23,7 +23,7 @@ export async function fetchPieces(ctx: MirrorContext, plan: PlannedPiece[]): Pro
         verifier.pad(span.length);
         continue;
       }
-      outcome = await fetchSpan(ctx, ctx.fileUrls.get(span.fileIndex)!, span.start, span.length, verifier);
+      outcome = await fetchSpan(ctx, span.fileIndex, span.start, span.length, verifier);
       if (outcome !== "ok") break;
     }
     if (outcome === "stop") {
@@ -51,11 +51,12 @@ export async function fetchPieces(ctx: MirrorContext, plan: PlannedPiece[]): Pro
 
 async function fetchSpan(
   ctx: MirrorContext,
-  url: string,
+  fileIndex: number,
   start: number,
   length: number,
   verifier: PieceVerifier,
 ): Promise<SpanOutcome> {
+  const url = ctx.fileUrls.get(fileIndex)!;
   const end = start + length - 1;
   const started = performance.now();
   const { report } = ctx;
@@ -78,6 +79,13 @@ async function fetchSpan(
       return "skip";
     }
     const range = open.header("content-range") ?? "";
+    const total = totalFromContentRange(range);
+    if (total !== null && total !== ctx.meta.files[fileIndex]!.length) {
+      // HEAD gave no size (or another one than GET): the range answer tells the file's real length.
+      open.close();
+      markStale(ctx, fileIndex, url, total);
+      return "skip";
+    }
     const match = /^bytes (\d+)-(\d+)\//.exec(range);
     if (!match || Number(match[1]) !== start || Number(match[2]) !== end) {
       open.close();
@@ -112,4 +120,17 @@ function addOnce(
     (p) => p.kind === problem.kind && "url" in p && p.url === problem.url,
   );
   if (!known) ctx.report.problems.push(problem);
+}
+
+function markStale(ctx: MirrorContext, fileIndex: number, url: string, actual: number): void {
+  ctx.badFiles.add(fileIndex);
+  const entry = {
+    path: filePath(ctx.meta, fileIndex),
+    url,
+    expected: ctx.meta.files[fileIndex]!.length,
+    actual,
+  };
+  const stale = ctx.report.problems.find((p) => p.kind === "stale");
+  if (stale) stale.files.push(entry);
+  else ctx.report.problems.push({ kind: "stale", files: [entry] });
 }

@@ -54,6 +54,14 @@ beforeAll(async () => {
     res.on("close", () => res.removeAllListeners("drain"));
     pump();
   };
+  // No Content-Length on HEAD (as behind some proxies), and a shorter file: Content-Range tells.
+  behaviours["/short/f.bin"] = (req, res) => {
+    if (req.method === "HEAD") return void res.writeHead(200, { "transfer-encoding": "chunked" }).end();
+    const match = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? "")!;
+    const [start, end] = [Number(match[1]), Math.min(Number(match[2]), 49_999)];
+    res.writeHead(206, { "content-range": `bytes ${start}-${end}/50000`, "content-length": end - start + 1 });
+    res.end(data.subarray(start, end + 1));
+  };
   behaviours["/loop/f.bin"] = (_req, res) => void res.writeHead(302, { location: "/loop/f.bin" }).end();
   behaviours["/stall/f.bin"] = () => {};
   server = createServer((req, res) =>
@@ -95,6 +103,17 @@ describe("misbehaving servers", () => {
       expect.objectContaining({ kind: "bad-range", message: expect.stringContaining("got more") }),
     );
     expect(m!.bytes).toBeLessThanOrEqual(meta.pieceCount * 16_384);
+  });
+
+  it("a file shorter than the torrent says is stale even when HEAD gives no size", async () => {
+    const [m] = (await check("short")).mirrors;
+    expect(m!.problems.filter((p) => p.kind !== "no-cors")).toEqual([
+      {
+        kind: "stale",
+        files: [{ path: "f.bin", url: `${origin}/short/f.bin`, expected: 100_000, actual: 50_000 }],
+      },
+    ]);
+    expect(m!.pieces).toEqual({ checked: 0, ok: 0, skipped: meta.pieceCount });
   });
 
   it("a redirect loop stops after maxRedirects", async () => {
