@@ -23,6 +23,7 @@ const IN_THREAD_BYTES = 4 * 1024 * 1024;
 type JobBody = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, "id"> : never) : never;
 
 function toError(reply: Extract<WorkerReply, { ok: false }>): TorrentError {
+  if (reply.escaped) return new TorrentError("ERR_TORRENT_PATH_UNSAFE", reply.message);
   if (reply.changed) return new TorrentError("ERR_TORRENT_FILE_CHANGED", reply.message);
   if (reply.code === "ENOENT")
     return new TorrentError("ERR_TORRENT_FILE_CHANGED", `a file vanished while hashing: ${reply.message}`);

@@ -3,7 +3,8 @@
 // the concatenated files; v2/hybrid hash each file's pieces (SHA-1 of the zero-padded piece and the
 // SHA-256 merkle root of its 16 KiB blocks) in the same pass, so every byte is read once.
 import { hash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readlinkSync, readSync, realpathSync } from "node:fs";
+import { sep } from "node:path";
 import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
 import { nativeKernel } from "./native.js";
 
@@ -13,6 +14,11 @@ export interface HashSource {
   length: number;
   /** When given, the file must still have this mtime (and its length) when we are done reading it. */
   mtimeMs?: number;
+  /** When given, the opened file must lie under this real folder (checked on the descriptor, not the path). */
+  root?: string;
+  /** When given, the opened file must be this inode (the one the walk checked). */
+  dev?: number;
+  ino?: number;
 }
 
 export interface FilePiecesTask {
@@ -29,6 +35,40 @@ export class SourceChangedError extends Error {
     why = `is shorter than the ${expected} bytes it had when hashing started`,
   ) {
     super(`${filePath} ${why}`);
+  }
+}
+
+/** The opened file is not the one that was checked, or lies outside the folder: a path was swapped. */
+export class SourceEscapedError extends Error {
+  constructor(
+    readonly filePath: string,
+    why: string,
+  ) {
+    super(`${filePath} ${why}`);
+  }
+}
+
+/** The real path of an open descriptor (Linux /proc; elsewhere the path's, which a swap can race). */
+function openedPath(fd: number, file: string): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return realpathSync(file);
+  }
+}
+
+/** Open, then check what was opened: no check-then-open window for a symlink swap to use. */
+export function checkOpened(fd: number, source: HashSource): void {
+  const file = source.path!;
+  if (source.ino !== undefined) {
+    const st = fstatSync(fd);
+    if (st.ino !== source.ino || st.dev !== source.dev)
+      throw new SourceEscapedError(file, "was replaced by another file after the folder was listed");
+  }
+  if (source.root !== undefined) {
+    const real = openedPath(fd, file);
+    if (!real.startsWith(source.root.endsWith(sep) ? source.root : source.root + sep))
+      throw new SourceEscapedError(file, `resolves to ${real}, outside ${source.root}`);
   }
 }
 
@@ -83,7 +123,14 @@ export class PieceHasher {
   private fd(source: HashSource): number {
     if (this.openSource !== source) {
       this.close();
-      this.openFd = openSync(source.path!, "r");
+      const fd = openSync(source.path!, "r");
+      try {
+        checkOpened(fd, source);
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      this.openFd = fd;
       this.openSource = source;
     }
     return this.openFd;

@@ -47,9 +47,15 @@ export function compactAddress(ip: string, port: number): Buffer | undefined {
 }
 
 /** Body of an /announce answer (a bencoded failure for bad requests); a Promise only for async stores. */
-export function announceBody(tracker: Tracker, url: string, q: number, ip: string): Buffer | Promise<Buffer> {
+export function announceBody(
+  tracker: Tracker,
+  url: string,
+  q: number,
+  ip: string,
+  admitted = false,
+): Buffer | Promise<Buffer> {
   try {
-    tracker.admit(ip);
+    if (!admitted) tracker.admit(ip);
     const a = parseAnnounce(url, q);
     const addr = compactAddress(ip, a.port);
     if (addr === undefined) throw new RequestError("cannot tell the client's address");
@@ -76,9 +82,15 @@ export function announceBody(tracker: Tracker, url: string, q: number, ip: strin
 }
 
 /** Body of a /scrape answer (a bencoded failure for bad requests). */
-export function scrapeBody(tracker: Tracker, url: string, q: number, ip: string): Buffer | Promise<Buffer> {
+export function scrapeBody(
+  tracker: Tracker,
+  url: string,
+  q: number,
+  ip: string,
+  admitted = false,
+): Buffer | Promise<Buffer> {
   try {
-    tracker.admit(ip);
+    if (!admitted) tracker.admit(ip);
     const hashes = parseScrape(url, q);
     const sync = tracker.scrapeSync(hashes, "http");
     if (sync) return scrapeAnswer(sync);

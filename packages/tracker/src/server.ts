@@ -3,14 +3,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { TrackerError } from "./errors.js";
-import { createFastServer } from "./fast-http.js";
+import { createFastServer, type FastServerOptions } from "./fast-http.js";
 import { createHttpHandler } from "./http.js";
 import { MemoryStore } from "./store.js";
 import { Tracker, type TrackerOptions } from "./tracker.js";
 import { UdpTracker } from "./udp.js";
 import { type WsOptions, WsTracker } from "./ws.js";
 
-export interface StartTrackerOptions extends TrackerOptions {
+export interface StartTrackerOptions extends TrackerOptions, FastServerOptions {
   /** Address to listen on. Default "127.0.0.1". */
   host?: string;
   /** HTTP port (0 = any free port), or false for no HTTP. Default 0. */
@@ -69,16 +69,32 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
     if (options.httpPort !== false) {
       const ws = options.ws ? new WsTracker(tracker, options.ws === true ? {} : options.ws) : undefined;
       const handler = createHttpHandler(tracker, { stats: options.stats, wsPeers: () => ws?.peers ?? 0 });
-      const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler(req, res));
+      const headersTimeout = options.headersTimeoutMs ?? 10_000;
+      const server = createServer(
+        {
+          keepAliveTimeout: options.idleTimeoutMs ?? 30_000,
+          headersTimeout,
+          requestTimeout: headersTimeout * 2,
+          // node:http checks both timeouts on this interval; the default 30 s lets a slowloris linger.
+          connectionsCheckingInterval: Math.max(250, Math.floor(headersTimeout / 4)),
+        },
+        (req, res) => handler(req, res),
+      );
+      server.maxConnections = options.maxConnections ?? 8192;
       if (ws) server.on("upgrade", (req, socket, head) => ws.handleUpgrade(req, socket, head));
-      server.on("clientError", (_error, socket) => {
-        if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-        else socket.destroy();
+      server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+        if (!socket.writable) return void socket.destroy();
+        const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+        // Closed once the answer is out, whatever the client does next (a slowloris keeps writing).
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => socket.destroy());
       });
       const fast =
         options.fastPath !== false && tracker.store instanceof MemoryStore
-          ? createFastServer(tracker, server)
+          ? createFastServer(tracker, server, options)
           : undefined;
+      // node:http enforces headersTimeout/requestTimeout from a checker it starts on 'listening'; the
+      // fallback never listens itself (connections reach it from the fast path), so start it here.
+      if (fast) server.emit("listening");
       const sockets = new Set<Socket>();
       fast?.on("connection", (socket: Socket) => {
         sockets.add(socket);
@@ -105,8 +121,10 @@ export async function startTracker(options: StartTrackerOptions = {}): Promise<R
         await ws?.close();
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
-        if (fast) await new Promise<void>((resolve) => fast.close(() => resolve()));
-        else await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (fast) {
+          server.close(() => undefined); // stops node:http's connection checker
+          await new Promise<void>((resolve) => fast.close(() => resolve()));
+        } else await new Promise<void>((resolve) => server.close(() => resolve()));
       });
     }
     if (options.udpPort !== false) {

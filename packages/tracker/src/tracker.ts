@@ -204,12 +204,16 @@ export class Tracker extends EventEmitter {
     return remote;
   }
 
+  /** Takes one request from `ip`'s rate budget; false (and counted) when it is over. */
+  take(ip: string): boolean {
+    if (this.limiter === undefined || this.limiter.take(ip, this.clock())) return true;
+    this.metrics.rateLimited++;
+    return false;
+  }
+
   /** Checks the rate limit; throws RequestError when over. */
   admit(ip: string): void {
-    if (this.limiter && !this.limiter.take(ip, this.clock())) {
-      this.metrics.rateLimited++;
-      throw new RequestError("rate limit exceeded, retry later");
-    }
+    if (!this.take(ip)) throw new RequestError("rate limit exceeded, retry later");
   }
 
   /** Canonical swarm key of an allowed hash; throws RequestError otherwise. */

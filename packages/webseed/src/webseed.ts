@@ -8,6 +8,7 @@ import { evaluatePreconditions, ifRangeAllows } from "./conditional.js";
 import { WebseedError } from "./errors.js";
 import { FileCache, type OpenFile } from "./file-cache.js";
 import { Limiter, type LimitOptions } from "./limits.js";
+import { inTurn } from "./one-in-flight.js";
 import { parseRange } from "./range.js";
 import { parseRequestPath } from "./url-path.js";
 
@@ -225,6 +226,10 @@ export function createWebseed(options: WebseedOptions): Webseed {
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+    inTurn(req, res, () => handleNow(req, res, next));
+  }
+
+  function handleNow(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     const started = onRequest ? performance.now() : 0;
     const method = req.method ?? "GET";
     const client = limiter.active || onRequest ? clientKey(req) : "";

@@ -1,7 +1,8 @@
 import { parseMagnet, toMagnet } from "@seedpress/torrent";
 import { formatBytes, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { printFields, printJson } from "../output.js";
+import { magnetJson, torrentJson } from "../json.js";
+import { print, printFields, printJson } from "../output.js";
 import { loadTorrent } from "./load-torrent.js";
 
 export const info: Command = {
@@ -10,7 +11,9 @@ export const info: Command = {
   usage: `
 Usage: seedpress info <file.torrent | magnet:?...> [--json]
 
-      --json   print {name, infoHash, infoHashV2?, pieceLength, length, files, announce, urlList, private, ...}
+      --json   print the torrent as JSON: {name, version, infoHash?, infoHashV2?, pieceLength, pieces,
+               length, files: [{path, length, piecesRoot?}], announce, urlList, private, ..., magnet};
+               for a magnet link {magnet, infoHash?, infoHashV2?, name?, length?, announce, urlList}
 `,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
@@ -21,7 +24,7 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
     const target = positionals[0]!;
     if (target.startsWith("magnet:")) {
       const m = parseMagnet(target);
-      if (values.json) printJson(m);
+      if (values.json) printJson(magnetJson(target, m));
       else {
         printFields([
           ["name", m.name],
@@ -37,28 +40,7 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
     const meta = await loadTorrent(target);
     const files = meta.files.filter((f) => !f.padding);
     if (values.json) {
-      printJson({
-        name: meta.name,
-        version: meta.version,
-        infoHash: meta.infoHash,
-        infoHashV2: meta.infoHashV2,
-        pieceLength: meta.pieceLength,
-        pieces: meta.pieceCount,
-        length: meta.length,
-        files: files.map((f) => ({
-          path: f.path,
-          length: f.length,
-          ...(f.piecesRoot && { piecesRoot: f.piecesRoot }),
-        })),
-        announce: meta.announce,
-        urlList: meta.urlList,
-        private: meta.private,
-        comment: meta.comment,
-        createdBy: meta.createdBy,
-        creationDate: meta.creationDate,
-        source: meta.source,
-        magnet: toMagnet(meta),
-      });
+      printJson(torrentJson(meta, toMagnet(meta)));
       return 0;
     }
     printFields([
@@ -81,8 +63,8 @@ Usage: seedpress info <file.torrent | magnet:?...> [--json]
       ["magnet", toMagnet(meta)],
     ]);
     if (!meta.singleFile) {
-      process.stdout.write("files:\n");
-      for (const f of files) process.stdout.write(`  ${formatBytes(f.length).padStart(11)}  ${f.path}\n`);
+      print("files:\n");
+      for (const f of files) print(`  ${formatBytes(f.length).padStart(11)}  ${f.path}\n`);
     }
     return 0;
   },

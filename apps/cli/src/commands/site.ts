@@ -1,7 +1,7 @@
 import { formatSummary, type SiteMode, torrentifySite } from "@seedpress/site";
-import { parseByteSize, parseCommandArgs } from "../args.js";
+import { parseByteSize, parseCommandArgs, parsePieceLength, parseThreads } from "../args.js";
 import { type Command, UsageError } from "../command.js";
-import { printJson } from "../output.js";
+import { print, printJson, warn } from "../output.js";
 import { createProgressBar } from "../progress.js";
 
 export const site: Command = {
@@ -63,13 +63,7 @@ For generators with no JS plugin API (Hugo, Jekyll, MkDocs, Docusaurus' output):
       if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--map "${entry}" is not PREFIX=DIR`);
       map[entry.slice(0, eq)] = entry.slice(eq + 1);
     }
-    let threads: number | undefined;
-    if (values.threads !== undefined) {
-      threads = Number(values.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256)
-        throw new UsageError(`--threads "${values.threads}" is not a count from 1 to 256`);
-    }
-    const pieceLengthText = values["piece-length"] ?? "auto";
+    const threads = parseThreads(values.threads);
     const bar = createProgressBar("hashing");
     const result = await torrentifySite({
       dir: positionals[0] ?? ".",
@@ -92,7 +86,7 @@ For generators with no JS plugin API (Hugo, Jekyll, MkDocs, Docusaurus' output):
         : values.manifest
           ? { manifest: values.manifest }
           : {}),
-      pieceLength: pieceLengthText === "auto" ? "auto" : parseByteSize(pieceLengthText, "--piece-length"),
+      pieceLength: parsePieceLength(values["piece-length"]),
       ...(threads === undefined ? {} : { threads }),
       strict: values.strict ?? false,
       onProgress: (e) => {
@@ -103,13 +97,10 @@ For generators with no JS plugin API (Hugo, Jekyll, MkDocs, Docusaurus' output):
     if (values.json) {
       printJson(result);
     } else {
-      const [head, ...rest] = formatSummary(result).split("\n");
-      process.stdout.write(`${head}\n`);
-      for (const link of result.links)
-        process.stdout.write(`  ${link.page}: ${link.href} → ${link.newHref}\n`);
-      if (result.manifest) process.stdout.write(`manifest: ${result.manifest}\n`);
-      for (const line of rest)
-        process.stderr.write(`${line.replace(/^ {2}warning: /, "seedpress site: warning: ")}\n`);
+      print(`${formatSummary(result).split("\n")[0]}\n`);
+      for (const link of result.links) print(`  ${link.page}: ${link.href} → ${link.newHref}\n`);
+      if (result.manifest) print(`manifest: ${result.manifest}\n`);
+      for (const w of result.warnings) warn("site", w.message);
     }
     return 0;
   },
