@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopAll(mirrors?.values() ?? [], dir));
 
-const create = (kind: MirrorKind, extra: string[] = []) =>
+const create = (kind: MirrorKind, extra: string[] = [], out = `${kind}.torrent`) =>
   seedpressAsync([
     "create",
     release,
@@ -50,7 +50,7 @@ const create = (kind: MirrorKind, extra: string[] = []) =>
     `${mirrors.get(kind)!.origin}/`,
     "--check-web-seeds",
     "-o",
-    path.join(dir, `${kind}.torrent`),
+    path.join(dir, out),
     ...extra,
   ]);
 
@@ -86,7 +86,7 @@ describe("seedpress create --check-web-seeds", () => {
         hashes: p.hashes,
       })),
     ).toEqual(expected);
-    const human = await create("flipped");
+    const human = await create("flipped", [], "flipped-human.torrent");
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(
       new RegExp(
