@@ -216,7 +216,7 @@ describe("seedpress metalink", () => {
     writeFileSync(meta4, "keep me");
     r = await seedpressAsync(["metalink", torrent, "-o", meta4]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("exists (use --force");
+    expect(r.stderr).toContain("already exists (--force replaces it)");
     expect(readFileSync(meta4, "utf8")).toBe("keep me");
     r = await seedpressAsync(["metalink", torrent, "-o", meta4, "--force"]);
     expect(r.code).toBe(0);
