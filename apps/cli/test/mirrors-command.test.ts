@@ -91,6 +91,7 @@ describe("seedpress mirrors", () => {
         pieces: [
           { piece: flippedPiece, files: [`${NAME}/${FLIP_FILE}`], hashes: ["v1"], reasons: ["random"] },
         ],
+        count: 1,
       },
     ]);
 
@@ -105,6 +106,7 @@ describe("seedpress mirrors", () => {
             actual: 4_000,
           },
         ],
+        count: 1,
       },
     ]);
     // Every piece touching the stale file is skipped, the others are checked and good.

@@ -110,6 +110,7 @@ describe("seedpress metalink", () => {
           kind: "client-url",
           clients: ["webtorrent"],
           files: [{ path: FILE, url: seed(kind), status: 403, clients: ["webtorrent"] }],
+          count: 1,
         },
       ]);
     }

@@ -4,12 +4,12 @@ import { openRequest, RequestError } from "./http-request.js";
 import type { PlannedPiece } from "./piece-plan.js";
 import { PieceVerifier } from "./piece-verifier.js";
 import { filePath, type MirrorContext, totalFromContentRange } from "./probe-files.js";
-import type { BadPiece, MirrorProblem } from "./report.js";
+import { type BadPiece, Capped, MAX_LISTED, type MirrorProblem } from "./report.js";
 
 type SpanOutcome = "ok" | "stop" | "skip";
 
 export async function fetchPieces(ctx: MirrorContext, plan: PlannedPiece[]): Promise<void> {
-  const bad: BadPiece[] = [];
+  const bad = new Capped<BadPiece>();
   const { report } = ctx;
   for (const piece of plan) {
     if (piece.spans.some((s) => !s.pad && ctx.badFiles.has(s.fileIndex))) {
@@ -46,7 +46,7 @@ export async function fetchPieces(ctx: MirrorContext, plan: PlannedPiece[]): Pro
     const files = piece.spans.filter((s) => !s.pad).map((s) => filePath(ctx.meta, s.fileIndex));
     bad.push({ piece: piece.piece, files, hashes, reasons: piece.reasons });
   }
-  if (bad.length) report.problems.push({ kind: "wrong-bytes", pieces: bad });
+  if (bad.count) report.problems.push({ kind: "wrong-bytes", pieces: bad.items, count: bad.count });
 }
 
 async function fetchSpan(
@@ -131,6 +131,9 @@ function markStale(ctx: MirrorContext, fileIndex: number, url: string, actual: n
     actual,
   };
   const stale = ctx.report.problems.find((p) => p.kind === "stale");
-  if (stale) stale.files.push(entry);
-  else ctx.report.problems.push({ kind: "stale", files: [entry] });
+  if (!stale) ctx.report.problems.push({ kind: "stale", files: [entry], count: 1 });
+  else {
+    stale.count++;
+    if (stale.files.length < MAX_LISTED) stale.files.push(entry);
+  }
 }

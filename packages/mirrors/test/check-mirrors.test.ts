@@ -103,6 +103,7 @@ describe("checkMirrors on libtorrent's torrents", () => {
             reasons: ["random"],
           },
         ],
+        count: 1,
       },
     ]);
   });
@@ -126,6 +127,7 @@ describe("checkMirrors on libtorrent's torrents", () => {
             reasons: ["random"],
           },
         ],
+        count: 1,
       },
     ]);
     const log = readFileSync(path.join(dir, "n-good", "access.log"), "utf8");

@@ -111,6 +111,7 @@ describe("misbehaving servers", () => {
       {
         kind: "stale",
         files: [{ path: "f.bin", url: `${origin}/short/f.bin`, expected: 100_000, actual: 50_000 }],
+        count: 1,
       },
     ]);
     expect(m!.pieces).toEqual({ checked: 0, ok: 0, skipped: meta.pieceCount });
