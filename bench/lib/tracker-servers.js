@@ -16,6 +16,8 @@ if (kind === "ours") {
     httpPort: Number(httpPort),
     udpPort: Number(udpPort),
     rateLimit: { burst: 1e9, perSecond: 1e9 },
+    // bench/tracker-scale.js runs the same server over a shared Redis.
+    ...(process.env.TRACKER_STORE ? { store: process.env.TRACKER_STORE } : {}),
   });
 } else if (kind === "bittorrent-tracker") {
   const path = fileURLToPath(

@@ -100,6 +100,14 @@ export class RedisStore extends EventEmitter implements SwarmStore {
     return `redis ${this.url.replace(/\/\/[^@/]*@/, "//***@")}`;
   }
 
+  /** done, idx, totals: the keys every announce touches besides its swarm's. */
+  private get globalKeys(): Buffer[] {
+    this.globals ??= [this.key("done"), this.key("idx"), this.key("totals")];
+    return this.globals;
+  }
+
+  private globals?: Buffer[];
+
   private key(kind: string, swarm?: string): Buffer {
     const head = Buffer.from(`${this.prefix}${kind}`, "latin1");
     return swarm === undefined ? head : Buffer.concat([head, Buffer.from(`:${swarm}`, "latin1")]);
@@ -108,19 +116,39 @@ export class RedisStore extends EventEmitter implements SwarmStore {
   /** One command with the store's failure rule: down or slow → "tracker storage unavailable". */
   private async send(args: (string | Buffer)[]): Promise<Reply> {
     if (!this.up || this.closed) throw storageUnavailable();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(storageUnavailable(new Error("redis timed out"))), this.timeoutMs);
-    });
     try {
-      return await Promise.race([this.client.sendCommand<Reply>(args, { typeMapping: BUFFERS }), timeout]);
+      return await Promise.race([
+        this.client.sendCommand<Reply>(args, { typeMapping: BUFFERS }),
+        this.deadline(),
+      ]);
     } catch (error) {
       if ((error as Error).message?.startsWith("NOSCRIPT")) throw error;
       if ((error as { code?: string }).code === "ERR_TRACKER_STORE") throw error;
       throw storageUnavailable(error);
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  private deadlineAt = 0;
+  private deadlinePromise?: Promise<never>;
+
+  /**
+   * A promise that rejects `timeoutMs` (plus up to 100 ms) from now. Commands sent in the same 100 ms
+   * share one, so a busy tracker runs ten timers a second, not one per announce.
+   */
+  private deadline(): Promise<never> {
+    const now = Date.now();
+    if (this.deadlinePromise === undefined || now - this.deadlineAt > 100) {
+      this.deadlineAt = now;
+      const p = new Promise<never>((_, reject) => {
+        setTimeout(
+          () => reject(storageUnavailable(new Error("redis timed out"))),
+          this.timeoutMs + 100,
+        ).unref();
+      });
+      p.catch(() => undefined); // a deadline nobody lost to is not an unhandled rejection
+      this.deadlinePromise = p;
+    }
+    return this.deadlinePromise;
   }
 
   private async run(s: Script, keys: Buffer[], argv: (string | Buffer)[]): Promise<Reply> {
@@ -136,17 +164,9 @@ export class RedisStore extends EventEmitter implements SwarmStore {
   async announce(a: PeerAnnounce): Promise<PeerList> {
     const v6 = a.addr.length === 18;
     const width = v6 ? 18 : 6;
-    const [own, other] = v6 ? ["6", "4"] : ["4", "6"];
-    const member = Buffer.concat([Buffer.from(a.peerId, "latin1"), a.addr.subarray(0, width - 2)]);
-    const keys = [
-      this.key(`s${own}`, a.swarm),
-      this.key(`l${own}`, a.swarm),
-      this.key(`s${other}`, a.swarm),
-      this.key(`l${other}`, a.swarm),
-      this.key("done"),
-      this.key("idx"),
-      this.key("totals"),
-    ];
+    const member = Buffer.allocUnsafe(20 + width - 2);
+    member.write(a.peerId, 0, "latin1");
+    a.addr.copy(member, 20, 0, width - 2);
     const port = a.addr.readUInt16BE(width - 2);
     const argv = [
       Buffer.from(a.swarm, "latin1"),
@@ -162,8 +182,9 @@ export class RedisStore extends EventEmitter implements SwarmStore {
       v6 ? "1" : "0",
       Math.random().toFixed(6),
       Math.random().toFixed(6),
+      this.prefix,
     ];
-    const r = (await this.run(SCRIPTS.announce, keys, argv)) as [
+    const r = (await this.run(SCRIPTS.announce, this.globalKeys, argv)) as [
       number,
       number,
       number,
