@@ -3,12 +3,21 @@
 // and the API allowlist live in Redis too, so they are as durable as Redis is (AOF). While Redis cannot
 // be reached every call fails fast with "tracker storage unavailable" (no offline queue, no hang), the
 // client reconnects on its own, and `available()` says so for /metrics.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createClient, RESP_TYPES } from "redis";
 import { storageUnavailable } from "./errors.js";
 import { ANNOUNCE, COUNTS, SWEEP } from "./redis-scripts.js";
-import type { PeerAnnounce, PeerList, StoreTotals, SwarmCounts, SwarmStore } from "./store.js";
+import type {
+  PeerAnnounce,
+  PeerList,
+  SignalBus,
+  SignalMessage,
+  StoreTotals,
+  SwarmCounts,
+  SwarmStore,
+  WsAddress,
+} from "./store.js";
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port/db`. */
@@ -40,8 +49,13 @@ function script(source: string): Script {
 
 const SCRIPTS = { announce: script(ANNOUNCE), counts: script(COUNTS), sweep: script(SWEEP) };
 
-export class RedisStore extends EventEmitter implements SwarmStore {
+export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
   private readonly client;
+  private subscriber?: { destroy(): void };
+  private readonly signalHandlers: ((m: SignalMessage) => void)[] = [];
+  /** This process, in WebSocket addresses and its signal channel. */
+  readonly node = randomBytes(4).toString("hex");
+  readonly signals: SignalBus = this;
   private readonly prefix: string;
   private readonly peerTtl: number;
   private readonly maxPeers: number;
@@ -90,6 +104,72 @@ export class RedisStore extends EventEmitter implements SwarmStore {
       (error: Error) => this.emit("warning", new Error(`redis ${this.url}: ${error.message}`)),
     );
     await Promise.race([connecting, new Promise((r) => setTimeout(r, this.timeoutMs).unref())]);
+  }
+
+  // WebSocket peers of every process: per swarm a sorted set of node(4) + conn(4) + peer id(20) bytes,
+  // scored by expiry; signals go to the owning process's channel.
+
+  private wsMember(peer: WsAddress): Buffer {
+    const m = Buffer.allocUnsafe(28);
+    m.write(peer.node, 0, "hex");
+    m.writeUInt32BE(peer.conn >>> 0, 4);
+    m.write(peer.peerId, 8, "latin1");
+    return m;
+  }
+
+  async wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void> {
+    const key = this.key("w", swarm);
+    await this.send(["ZADD", key, String(expires), this.wsMember(peer)]);
+  }
+
+  async wsLeave(swarm: string, peer: WsAddress): Promise<void> {
+    await this.send(["ZREM", this.key("w", swarm), this.wsMember(peer)]);
+  }
+
+  async wsSample(swarm: string, n: number, except: WsAddress, now: number): Promise<WsAddress[]> {
+    const key = this.key("w", swarm);
+    // Expired entries (a process killed without leaving) go first; then a random few beyond the asker.
+    await this.send(["ZREMRANGEBYSCORE", key, "-inf", `(${now}`]);
+    const r = (await this.send(["ZRANDMEMBER", key, String(n + 1)])) as Buffer[];
+    const out: WsAddress[] = [];
+    for (const m of r) {
+      const peer = {
+        node: m.toString("hex", 0, 4),
+        conn: m.readUInt32BE(4),
+        peerId: m.toString("latin1", 8, 28),
+      };
+      if (peer.node === except.node && peer.conn === except.conn) continue;
+      if (out.length < n) out.push(peer);
+    }
+    return out;
+  }
+
+  async publish(node: string, message: SignalMessage): Promise<void> {
+    await this.send(["PUBLISH", `${this.prefix}sig:${node}`, JSON.stringify(message)]);
+  }
+
+  onSignal(handler: (message: SignalMessage) => void): void {
+    this.signalHandlers.push(handler);
+    if (this.subscriber) return;
+    const sub = this.client.duplicate();
+    this.subscriber = sub;
+    sub.on("error", () => undefined); // the main client reports outages
+    void sub
+      .connect()
+      .then(() =>
+        sub.subscribe(`${this.prefix}sig:${this.node}`, (text: string) => {
+          let message: SignalMessage;
+          try {
+            message = JSON.parse(text) as SignalMessage;
+          } catch {
+            return;
+          }
+          for (const h of this.signalHandlers) h(message);
+        }),
+      )
+      .catch((error: Error) =>
+        this.emit("warning", new Error(`redis ${this.url} (signals): ${error.message}`)),
+      );
   }
 
   available(): boolean {
@@ -276,6 +356,7 @@ export class RedisStore extends EventEmitter implements SwarmStore {
     if (this.closed) return;
     this.closed = true;
     this.up = false;
+    this.subscriber?.destroy();
     try {
       if (this.client.isOpen) await this.client.close();
       else this.client.destroy();
