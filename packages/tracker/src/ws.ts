@@ -348,7 +348,7 @@ export class WsTracker {
   /** A signal from another process for one of our connections. */
   private onSignal(m: SignalMessage): void {
     const target = this.conns.get(m.conn);
-    if (!target || !target.swarms.has(m.swarm) || typeof m.body !== "object" || m.body === null) return;
+    if (!target?.swarms.has(m.swarm) || typeof m.body !== "object" || m.body === null) return;
     if (m.kind === "offer") {
       const offerId = m.body.offer_id;
       if (!isBinary20(offerId) || !isBinary20(m.from?.peerId)) return;
