@@ -7,8 +7,10 @@ const [kind, httpPort, udpPort, whitelist] = process.argv.slice(2);
 const pool = readFileSync(whitelist, "utf8").trim().split("\n");
 
 if (kind === "ours") {
+  // TRACKER_DIST: another build of the package (an older one, for a before/after figure).
   const { startTracker } = await import(
-    fileURLToPath(new URL("../../packages/tracker/dist/index.js", import.meta.url))
+    process.env.TRACKER_DIST ??
+      fileURLToPath(new URL("../../packages/tracker/dist/index.js", import.meta.url))
   );
   // The rate limit stays on (every request pays for it) with a limit the load generator cannot reach.
   await startTracker({
