@@ -81,8 +81,10 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
       },
     });
     this.client.on("ready", () => {
-      if (!this.up) this.emit("up");
+      const was = this.up;
       this.up = true;
+      this.warned = false;
+      if (!was) this.emit("up");
     });
     this.client.on("error", (error: Error) => {
       // One warning per outage, not one per reconnect attempt.

@@ -197,11 +197,22 @@ export class Tracker extends EventEmitter {
       const { RedisStore } = await import("./redis-store.js");
       const store = new RedisStore({ url: this.options.store, ...this.storeLimits });
       store.on("warning", (e: Error) => this.emit("warning", e));
+      // Started while Redis was down: the hashes allowed through the API arrive once it is up.
+      store.on("up", () => void this.loadApiAllowed());
       this.swarmStore = store;
     }
     await this.store.open?.();
-    this.allowlist.addHex(await this.store.allowed(), "api");
+    await this.loadApiAllowed();
     for (const p of this.options.allowPaths ?? []) await this.allowlist.addPath(p);
+  }
+
+  private async loadApiAllowed(): Promise<void> {
+    try {
+      this.allowlist.addHex(await this.store.allowed(), "api");
+    } catch (error) {
+      if ((error as TrackerError).code !== "ERR_TRACKER_STORE") throw error;
+      this.emit("warning", new Error("tracker storage unavailable: API-allowed hashes not loaded yet"));
+    }
   }
 
   /** Allows info hashes at run time (40- or 64-hex); kept by the store (durable with a db or Redis). */

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { MemoryStore, type PeerAnnounce, type SwarmStore, Tracker } from "../src/index.js";
+import { MemoryStore, type PeerAnnounce, type SwarmStore, startTracker, Tracker } from "../src/index.js";
 import { announce, compactPeers, decode, get, hex20, pct, peerIdBytes, tempDir, text } from "./helpers.js";
 import { RedisServer } from "./redis-server.js";
 import { announcePacket, UdpClient } from "./udp-client.js";
@@ -210,6 +210,36 @@ describe("two tracker processes sharing one Redis", () => {
     const [sa, sb] = [await scrape(a.http, hash), await scrape(b.http, hash)];
     expect(sa).toEqual(sb);
     expect(sa.complete + sa.incomplete).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("a tracker started before its Redis", () => {
+  it("starts, refuses with 'tracker storage unavailable', then serves once Redis is up", async () => {
+    const late = await RedisServer.prepare();
+    const warnings: string[] = [];
+    const running = await startTracker({
+      store: late.url,
+      allow: [H1],
+      udpPort: false,
+      rateLimit: false,
+      onWarning: (e) => warnings.push(e.message),
+    });
+    try {
+      const down = await announce(running.httpUrl!, { infoHash: H1, peerId: peerIdBytes(1) });
+      expect(text(down.data["failure reason"])).toBe("tracker storage unavailable");
+      expect(warnings.join("\n")).toMatch(/redis redis:\/\/127\.0\.0\.1/);
+      await late.launch();
+      let data: Record<string, unknown> = {};
+      for (let i = 0; i < 100; i++) {
+        data = (await announce(running.httpUrl!, { infoHash: H1, peerId: peerIdBytes(1) })).data;
+        if (data["failure reason"] === undefined) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(data).toMatchObject({ incomplete: 1 });
+    } finally {
+      await running.close();
+      await late.stop();
+    }
   });
 });
 
