@@ -129,7 +129,7 @@ describe("allowlist sources", () => {
     expect(MAX_BENCODE_DEPTH).toBe(512);
     // info is at depth 2; a chain of one-key dictionaries below it reaches the given depth.
     const nested = (depth: number) => {
-      const chain = "d1:a".repeat(depth - 2) + "i0e" + "e".repeat(depth - 2);
+      const chain = `${"d1:a".repeat(depth - 2)}i0e${"e".repeat(depth - 2)}`;
       const info = `d6:pieces20:${"x".repeat(20)}4:tree${chain}e`;
       return { bytes: Buffer.from(`d4:info${info}e`, "latin1"), info: Buffer.from(info, "latin1") };
     };
