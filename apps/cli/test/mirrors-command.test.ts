@@ -60,7 +60,7 @@ beforeAll(async () => {
     offset: f.offset,
     length: f.length,
   }));
-  expect(parsed.pieceLength).toBe(PIECE_LENGTH);
+  expect((parsed as unknown as { pieceLength: number }).pieceLength).toBe(PIECE_LENGTH);
 });
 afterAll(() => stopAll(mirrors?.values() ?? [], dir));
 
@@ -91,6 +91,7 @@ describe("seedpress mirrors", () => {
         pieces: [
           { piece: flippedPiece, files: [`${NAME}/${FLIP_FILE}`], hashes: ["v1"], reasons: ["random"] },
         ],
+        count: 1,
       },
     ]);
 
@@ -105,6 +106,7 @@ describe("seedpress mirrors", () => {
             actual: 4_000,
           },
         ],
+        count: 1,
       },
     ]);
     // Every piece touching the stale file is skipped, the others are checked and good.

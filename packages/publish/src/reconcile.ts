@@ -1,5 +1,6 @@
 // What a reused .torrent should carry now: this server's web seed and trackers first, then whatever it
-// listed before except loopback URLs left by a local trial (when this server is not itself local).
+// listed before except loopback URLs: those are an earlier local run's (a local trial, or this machine
+// on another port) and useless to anyone else.
 
 import type { Wrapping } from "./rewrap.js";
 
@@ -30,8 +31,7 @@ function sameLists(a: string[][], b: string[][]): boolean {
 }
 
 export function reconcile(old: { announce: string[][]; urlList: string[] }, current: Current): Reconciled {
-  const dropLocal = !isLocalUrl(current.seed);
-  const stale = (url: string) => dropLocal && isLocalUrl(url);
+  const stale = isLocalUrl;
   const ours = new Set(current.announce);
   const urlList = [current.seed, ...old.urlList.filter((u) => u !== current.seed && !stale(u))];
   const kept = old.announce

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { BInput } from "./bencode.js";
 import { encode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
-import { FileLayout } from "./file-layout.js";
+import { FileLayout, torrentFileOf } from "./file-layout.js";
 import { type EngineOptions, hashPerFile, hashV1Pieces, IN_THREAD_BYTES } from "./hash-engine.js";
 import { HashPool } from "./hash-pool.js";
 import { buildInfo, fileRootAndLayer } from "./info-dict.js";
@@ -255,13 +255,7 @@ function wrap(
 /** The TorrentFile list in v1 order (pad files included), with offsets and v2 roots. */
 function metaFiles(layout: FileLayout, roots: Map<number, Uint8Array> | undefined): TorrentFile[] {
   return layout.files.map((f, i) => {
-    const file: TorrentFile = {
-      path: f.pathSegments.join("/"),
-      pathSegments: f.pathSegments,
-      length: f.length,
-      offset: f.offset,
-      padding: f.padding,
-    };
+    const file = torrentFileOf(f);
     const root = roots?.get(i);
     if (root) file.piecesRoot = Buffer.from(root).toString("hex");
     return file;

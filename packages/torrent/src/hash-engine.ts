@@ -6,7 +6,7 @@ import type { Worker } from "node:worker_threads";
 import { TorrentError } from "./errors.js";
 import { runJob, type WorkerInit, type WorkerJob, type WorkerReply } from "./hash-job.js";
 import { HashPool } from "./hash-pool.js";
-import { type FilePiecesTask, type HashSource, PieceHasher } from "./piece-hasher.js";
+import { type FilePiecesTask, type HashSource, PieceHasher, sourceLayout } from "./piece-hasher.js";
 import type { HashProgress } from "./types.js";
 
 export interface EngineOptions {
@@ -131,8 +131,8 @@ export async function hashV1Pieces(
   pieceLength: number,
   options: EngineOptions,
 ): Promise<Uint8Array> {
-  const totalLength = files.reduce((sum, f) => sum + f.length, 0);
-  const pieceCount = Math.ceil(totalLength / pieceLength);
+  const layout = sourceLayout(files, pieceLength);
+  const { totalLength, pieceCount } = layout;
   const perJob = Math.max(1, Math.floor(JOB_BYTES / pieceLength));
   const jobs: JobBody[] = [];
   for (let first = 0; first < pieceCount; first += perJob) {
@@ -167,6 +167,7 @@ export async function hashPerFile(
   want: { roots: boolean; sha1: boolean; shortLastFile: number },
   options: EngineOptions,
 ): Promise<PerFileHashes> {
+  const layout = sourceLayout(files, pieceLength);
   const jobs: JobBody[] = [];
   let batch: FilePiecesTask[] = [];
   let batchBytes = 0;
@@ -186,7 +187,7 @@ export async function hashPerFile(
   const result: PerFileHashes = { roots: [], sha1: [] };
   files.forEach((file, fileIndex) => {
     if (file.path === null || file.length === 0) return;
-    const pieceCount = Math.ceil(file.length / pieceLength);
+    const pieceCount = layout.filePieceCount(fileIndex);
     if (want.roots) result.roots[fileIndex] = new Uint8Array(pieceCount * 32);
     if (want.sha1) result.sha1[fileIndex] = new Uint8Array(pieceCount * 20);
     for (let first = 0; first < pieceCount; first += perJob) {
@@ -197,7 +198,7 @@ export async function hashPerFile(
     }
   });
   flush();
-  const totalLength = files.reduce((sum, f) => sum + f.length, 0);
+  const { totalLength } = layout;
   await runJobs(
     { files, pieceLength, totalLength },
     jobs,

@@ -84,8 +84,16 @@ export class ConnectionIds {
   }
 }
 
+/** The UDP side's own counters. */
+export interface UdpMetrics {
+  connects: number;
+  /** Datagrams dropped (junk, bad protocol id, unknown action, forged id) or refused. */
+  badPackets: number;
+}
+
 export class UdpTracker {
   readonly sockets: Socket[] = [];
+  readonly metrics: UdpMetrics = { connects: 0, badPackets: 0 };
   readonly ids: ConnectionIds;
 
   constructor(private readonly tracker: Tracker) {
@@ -152,7 +160,7 @@ export class UdpTracker {
     if (action === 0) {
       if (msg.readUInt32BE(0) !== PROTOCOL_ID_HI || msg.readUInt32BE(4) !== PROTOCOL_ID_LO)
         return this.drop("bad protocol id in connect");
-      tracker.metrics.udpConnects++;
+      this.metrics.connects++;
       const out = Buffer.allocUnsafe(16);
       out.writeUInt32BE(0, 0);
       out.writeUInt32BE(tx, 4);
@@ -173,7 +181,7 @@ export class UdpTracker {
   }
 
   private drop(reason: string): undefined {
-    this.tracker.metrics.udpBadPackets++;
+    this.metrics.badPackets++;
     this.tracker.fail(reason);
     return undefined;
   }
@@ -182,7 +190,7 @@ export class UdpTracker {
     const tracker = this.tracker;
     const reason = error instanceof RequestError ? error.reason : "internal tracker error";
     if (!(error instanceof RequestError)) tracker.emit("warning", error);
-    tracker.metrics.udpBadPackets++;
+    this.metrics.badPackets++;
     tracker.fail(reason);
     return errorPacket(tx, reason, limit);
   }

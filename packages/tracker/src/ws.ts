@@ -6,7 +6,7 @@ import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { RequestError } from "./errors.js";
 import { normalizeIp } from "./ip.js";
-import type { Tracker } from "./tracker.js";
+import type { ScrapeEntry, Tracker } from "./tracker.js";
 
 export interface WsOptions {
   /** Seconds between announces asked of browser peers. Default 120. */
@@ -20,7 +20,9 @@ export interface WsOptions {
 }
 
 interface Pending {
-  from: string;
+  /** The connection the offer came from: an answer goes back to it, never to whoever claims its id. */
+  from: WsPeer;
+  fromId: string;
   swarm: string;
   expires: number;
 }
@@ -37,6 +39,8 @@ interface WsPeer {
 
 interface WsSwarm {
   list: WsPeer[];
+  /** peer_id → its one live connection in this swarm. */
+  byId: Map<string, WsPeer>;
   seeders: Set<WsPeer>;
 }
 
@@ -54,8 +58,17 @@ function isSignal(v: unknown, type: "offer" | "answer"): boolean {
   return s.type === type && typeof s.sdp === "string" && s.sdp.length < 65536;
 }
 
+/** The WebSocket side's own counters (the tracker's are protocol-independent). */
+export interface WsMetrics {
+  connections: number;
+  relayedOffers: number;
+  relayedAnswers: number;
+  rejectedAnswers: number;
+}
+
 export class WsTracker {
   readonly wss: WebSocketServer;
+  readonly metrics: WsMetrics = { connections: 0, relayedOffers: 0, relayedAnswers: 0, rejectedAnswers: 0 };
   private readonly swarms = new Map<string, WsSwarm>();
   private readonly interval: number;
   private readonly offerTtl: number;
@@ -106,14 +119,14 @@ export class WsTracker {
     const ip = tracker.clientIp(normalizeIp(req.socket.remoteAddress ?? ""), req.headers["x-forwarded-for"]);
     const peer: WsPeer = { socket, ip, swarms: new Set(), pending: new Map(), alive: true };
     (socket as WebSocket & { peer?: WsPeer }).peer = peer;
-    tracker.metrics.wsConnections++;
+    this.metrics.connections++;
     socket.on("pong", () => {
       peer.alive = true;
     });
     socket.on("message", (data, isBinary) => this.onMessage(peer, data, isBinary));
     socket.on("error", () => socket.terminate());
     socket.on("close", () => {
-      tracker.metrics.wsConnections--;
+      this.metrics.connections--;
       for (const key of [...peer.swarms]) this.leave(peer, key);
       peer.pending.clear();
     });
@@ -142,14 +155,18 @@ export class WsTracker {
       else if (msg.action === "scrape") this.scrape(peer, msg);
       else throw new RequestError("invalid action (must be announce or scrape)");
     } catch (error) {
-      const reason = error instanceof RequestError ? error.reason : "internal tracker error";
-      if (!(error instanceof RequestError)) this.tracker.emit("warning", error);
-      this.tracker.fail(reason);
-      const reply: Record<string, unknown> = { "failure reason": reason };
-      if (typeof msg.action === "string") reply.action = msg.action;
-      if (isBinary20(msg.info_hash)) reply.info_hash = msg.info_hash;
-      this.send(peer, reply);
+      this.refuse(peer, msg, error);
     }
+  }
+
+  private refuse(peer: WsPeer, msg: Record<string, unknown>, error: unknown): void {
+    const reason = error instanceof RequestError ? error.reason : "internal tracker error";
+    if (!(error instanceof RequestError)) this.tracker.emit("warning", error);
+    this.tracker.fail(reason);
+    const reply: Record<string, unknown> = { "failure reason": reason };
+    if (typeof msg.action === "string") reply.action = msg.action;
+    if (isBinary20(msg.info_hash)) reply.info_hash = msg.info_hash;
+    this.send(peer, reply);
   }
 
   private announce(peer: WsPeer, msg: Record<string, unknown>): void {
@@ -165,7 +182,6 @@ export class WsTracker {
     }
     tracker.admit(peer.ip);
     const key = tracker.resolve(infoHash);
-    peer.peerId = msg.peer_id;
     const event = msg.event;
     if (
       event !== undefined &&
@@ -187,6 +203,10 @@ export class WsTracker {
         return { offer: x.offer, offer_id: x.offer_id };
       });
     }
+    const holder = this.swarms.get(key)?.byId.get(msg.peer_id);
+    if (holder !== undefined && holder !== peer)
+      throw new RequestError("peer_id is in use by another connection in this swarm");
+    peer.peerId = msg.peer_id;
     tracker.metrics.announces.ws++;
     if (event === "stopped") {
       this.leave(peer, key);
@@ -201,16 +221,17 @@ export class WsTracker {
     }
     let swarm = this.swarms.get(key);
     if (!swarm) {
-      swarm = { list: [], seeders: new Set() };
+      swarm = { list: [], byId: new Map(), seeders: new Set() };
       this.swarms.set(key, swarm);
     }
     if (!peer.swarms.has(key)) {
       peer.swarms.add(key);
       swarm.list.push(peer);
+      swarm.byId.set(msg.peer_id, peer);
       this.peerCount++;
     }
     // A browser peer's first `completed` counts like any other finished download.
-    if (event === "completed" && !swarm.seeders.has(peer)) tracker.countCompleted(key);
+    if (event === "completed" && !swarm.seeders.has(peer)) void tracker.countCompleted(key);
     if (msg.left === 0 || event === "completed") swarm.seeders.add(peer);
     else swarm.seeders.delete(peer);
     this.send(peer, {
@@ -229,7 +250,12 @@ export class WsTracker {
       const other = swarm.list[(start + i) % n]!;
       if (other === peer) continue;
       const offer = offers[sent++]!;
-      this.remember(other, offer.offer_id, { from: msg.peer_id, swarm: key, expires: now + this.offerTtl });
+      this.remember(other, offer.offer_id, {
+        from: peer,
+        fromId: msg.peer_id,
+        swarm: key,
+        expires: now + this.offerTtl,
+      });
       this.send(other, {
         action: "announce",
         offer: offer.offer,
@@ -237,7 +263,7 @@ export class WsTracker {
         peer_id: msg.peer_id,
         info_hash: infoHash,
       });
-      tracker.metrics.wsRelayedOffers++;
+      this.metrics.relayedOffers++;
     }
   }
 
@@ -258,20 +284,23 @@ export class WsTracker {
     if (!isBinary20(msg.offer_id)) throw new RequestError("invalid offer_id (required with answer)");
     if (!isSignal(msg.answer, "answer")) throw new RequestError("invalid answer (needs {type: answer, sdp})");
     const pending = peer.pending.get(msg.offer_id);
-    const key = tracker.allowlist.resolve(infoHash) ?? (tracker.open ? infoHash : undefined);
+    const key = tracker.lookup(infoHash);
     if (
       pending === undefined ||
-      pending.from !== msg.to_peer_id ||
+      pending.fromId !== msg.to_peer_id ||
       pending.swarm !== key ||
       pending.expires < tracker.clock() ||
       peer.peerId !== msg.peer_id
     ) {
-      tracker.metrics.wsRejectedAnswers++;
+      this.metrics.rejectedAnswers++;
       throw new RequestError("answer does not match an offer this tracker forwarded to you");
     }
     peer.pending.delete(msg.offer_id);
-    const target = this.swarms.get(pending.swarm)?.list.find((p) => p.peerId === pending.from);
-    if (!target) throw new RequestError("the offering peer has left");
+    // The answer goes to the connection that made the offer, if it is still in the swarm: a later
+    // connection claiming the same peer_id never receives it.
+    const target = pending.from;
+    if (!target.swarms.has(pending.swarm) || target.socket.readyState !== target.socket.OPEN)
+      throw new RequestError("the offering peer has left");
     this.send(target, {
       action: "announce",
       answer: msg.answer,
@@ -279,7 +308,7 @@ export class WsTracker {
       peer_id: msg.peer_id,
       info_hash: infoHash,
     });
-    tracker.metrics.wsRelayedAnswers++;
+    this.metrics.relayedAnswers++;
   }
 
   private scrape(peer: WsPeer, msg: Record<string, unknown>): void {
@@ -289,10 +318,19 @@ export class WsTracker {
     const list = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : undefined;
     if (!list || list.length === 0) throw new RequestError("missing info_hash (full scrapes are not served)");
     if (!list.every(isBinary20)) throw new RequestError("invalid info_hash (must be 20 bytes)");
-    const entries = tracker.scrapeSync(list as string[], "ws") ?? [];
+    const entries = tracker.scrapeSync(list as string[], "ws");
+    if (entries) this.sendScrape(peer, entries);
+    else
+      tracker.scrape(list as string[], "ws").then(
+        (e) => this.sendScrape(peer, e),
+        (error) => this.refuse(peer, msg, error),
+      );
+  }
+
+  private sendScrape(peer: WsPeer, entries: ScrapeEntry[]): void {
     const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {};
     for (const e of entries) {
-      const key = tracker.allowlist.resolve(e.infoHash) ?? e.infoHash;
+      const key = this.tracker.lookup(e.infoHash) ?? e.infoHash;
       const ws = this.swarms.get(key);
       const seeders = ws?.seeders.size ?? 0;
       files[e.infoHash] = {
@@ -308,6 +346,7 @@ export class WsTracker {
     if (!peer.swarms.delete(key)) return;
     const swarm = this.swarms.get(key);
     if (!swarm) return;
+    if (peer.peerId !== undefined && swarm.byId.get(peer.peerId) === peer) swarm.byId.delete(peer.peerId);
     const i = swarm.list.indexOf(peer);
     if (i !== -1) {
       swarm.list[i] = swarm.list[swarm.list.length - 1]!;
@@ -318,7 +357,14 @@ export class WsTracker {
     if (swarm.list.length === 0) this.swarms.delete(key);
   }
 
+  private closing?: Promise<void>;
+
   async close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

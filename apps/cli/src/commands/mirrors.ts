@@ -2,7 +2,7 @@ import { type CheckMirrorsReport, checkMirrors } from "@seedpress/mirrors";
 import type { TorrentMeta } from "@seedpress/torrent";
 import { parseCommandArgs } from "../args.js";
 import { type Command, UsageError } from "../command.js";
-import { printJson } from "../output.js";
+import { print, printJson } from "../output.js";
 import { createProgressBar } from "../progress.js";
 import { loadTorrent } from "./load-torrent.js";
 import { mirrorLine, summaryLine } from "./mirrors-output.js";
@@ -84,6 +84,6 @@ export async function checkWithProgress(meta: TorrentMeta, options: RunOptions):
 }
 
 export function printMirrorReport(report: CheckMirrorsReport): void {
-  for (const mirror of report.mirrors) process.stdout.write(`${mirrorLine(mirror)}\n`);
-  process.stdout.write(`${summaryLine(report)}\n`);
+  for (const mirror of report.mirrors) print(`${mirrorLine(mirror)}\n`);
+  print(`${summaryLine(report)}\n`);
 }
