@@ -164,6 +164,26 @@ describe("seedpress mirrors", () => {
     const picked = json.pieces.map((p: { piece: number }) => p.piece);
     expect(picked).toContain(lastPiece);
     expect(picked).toContain(spanning);
+    // The seed in the report repeats the choice.
+    const again = await seedpressAsync([
+      "mirrors",
+      torrent,
+      "--pieces",
+      "3",
+      "--seed",
+      String(json.seed),
+      "--json",
+    ]);
+    const first = await seedpressAsync([
+      "mirrors",
+      torrent,
+      "--pieces",
+      "3",
+      "--seed",
+      String(json.seed),
+      "--json",
+    ]);
+    expect(JSON.parse(again.stdout).pieces).toEqual(JSON.parse(first.stdout).pieces);
   });
 
   it("human output names each failure on its mirror's line", async () => {
