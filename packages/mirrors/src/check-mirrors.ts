@@ -132,6 +132,7 @@ async function checkOne(
       agents: opts.agents,
     },
     origin: opts.origin,
+    clients: opts.clients,
     report,
     fileUrls: new Map(),
     badFiles: new Set(),
