@@ -75,6 +75,8 @@ export function waitBound(options: OffloadOptions = {}): number {
 
 interface Client {
   id: number;
+  /** When it first asked the origin for this torrent. */
+  firstSeen: number;
   lastSeen: number;
   /** Time of its first refusal since it was last served, or -1. */
   refusedSince: number;
@@ -86,6 +88,8 @@ interface Client {
 class Clients {
   private readonly byKey = new Map<string, Client>();
   private readonly byId = new Map<number, Client>();
+  /** Clients in the order they first asked (firstSeen never decreases along it). */
+  private arrivals: Client[] = [];
   private nextId = 1;
   constructor(private readonly max: number) {}
 
@@ -93,9 +97,11 @@ class Clients {
     let c = this.byKey.get(key);
     if (c) this.byKey.delete(key);
     else {
-      c = { id: this.nextId++, lastSeen: now, refusedSince: -1, refusals: 0 };
+      c = { id: this.nextId++, firstSeen: now, lastSeen: now, refusedSince: -1, refusals: 0 };
       this.byId.set(c.id, c);
-      this.counted++;
+      this.arrivals.push(c);
+      // Forgotten clients leave the arrival list in bulk, so it stays within twice the cap.
+      if (this.arrivals.length > 2 * this.max) this.arrivals = this.arrivals.filter((a) => this.byId.has(a.id));
       if (this.byKey.size >= this.max) {
         const [oldKey, old] = this.byKey.entries().next().value!;
         this.byKey.delete(oldKey);
@@ -112,18 +118,20 @@ class Clients {
     return c !== undefined && now - c.lastSeen <= windowMs;
   }
 
-  /** Clients seen in the last `windowMs`, counted at most once a second (a walk over all of them). */
-  liveCount(now: number, windowMs: number): number {
-    if (now - this.countedAt >= 1000 || now < this.countedAt) {
-      let n = 0;
-      for (const c of this.byKey.values()) if (now - c.lastSeen <= windowMs) n++;
-      this.counted = n;
-      this.countedAt = now;
+  /**
+   * True when at least `wanted` other clients that first asked no earlier than `client` are still live:
+   * they joined after it, so they will most likely still be there when it comes back for what it was
+   * refused. Walks the arrivals from the newest and stops as soon as it knows.
+   */
+  laterLive(client: Client, wanted: number, now: number, windowMs: number): boolean {
+    let found = 0;
+    for (let k = this.arrivals.length - 1; k >= 0 && found < wanted; k--) {
+      const c = this.arrivals[k]!;
+      if (c.firstSeen < client.firstSeen) break;
+      if (c !== client && this.byId.has(c.id) && now - c.lastSeen <= windowMs) found++;
     }
-    return this.counted;
+    return found >= wanted;
   }
-  private counted = 0;
-  private countedAt = Number.NEGATIVE_INFINITY;
 }
 
 /** What the policy remembers of one torrent. */
@@ -177,9 +185,10 @@ export function offloadPolicy(
     };
     const swarm = deps.swarm(at.ledger);
     if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return serve();
-    // Refuse only while enough other clients are still downloading here (they stay a while): a client
-    // refused and then left without peers is stranded (libtorrent 2.0 never asks that web seed again).
-    if (swarm.seeders === 0 && clients.liveCount(now, liveMs) < o.minPeers) return serve();
+    // Refuse only while at least minPeers clients that joined after the asker are still downloading here
+    // (they will be around when it comes back): a client refused and then left without peers is stranded,
+    // libtorrent 2.0 never asks that web seed again.
+    if (!clients.laterLive(client, o.minPeers, now, liveMs)) return serve();
     // A seeder has every piece; otherwise a piece is in the swarm while enough of its holders are live.
     // A holder asking again for its own piece evidently lacks it (an aborted or partial response).
     if (swarm.seeders === 0) {
