@@ -34,6 +34,11 @@ export interface OffloadOptions {
    * refused it while it had no peer) in every run here.
    */
   maxRefusals?: number;
+  /**
+   * Seconds before the asker's arrival within which other arrivals count as its peers-to-be (see the
+   * refusal rule). Default 10.
+   */
+  youngWindow?: number;
   /** Clients remembered (the least recently seen forgotten first). Default 10000. */
   maxClients?: number;
 }
@@ -63,6 +68,7 @@ export function resolveOffload(options: OffloadOptions = {}): Required<OffloadOp
     maxWait: options.maxWait ?? 25,
     liveWindow: options.liveWindow ?? 35,
     maxRefusals: options.maxRefusals ?? 1,
+    youngWindow: options.youngWindow ?? 10,
     maxClients: options.maxClients ?? 10_000,
   };
 }
@@ -101,7 +107,8 @@ class Clients {
       this.byId.set(c.id, c);
       this.arrivals.push(c);
       // Forgotten clients leave the arrival list in bulk, so it stays within twice the cap.
-      if (this.arrivals.length > 2 * this.max) this.arrivals = this.arrivals.filter((a) => this.byId.has(a.id));
+      if (this.arrivals.length > 2 * this.max)
+        this.arrivals = this.arrivals.filter((a) => this.byId.has(a.id));
       if (this.byKey.size >= this.max) {
         const [oldKey, old] = this.byKey.entries().next().value!;
         this.byKey.delete(oldKey);
@@ -119,15 +126,16 @@ class Clients {
   }
 
   /**
-   * True when at least `wanted` other clients that first asked no earlier than `client` are still live:
-   * they joined after it, so they will most likely still be there when it comes back for what it was
-   * refused. Walks the arrivals from the newest and stops as soon as it knows.
+   * True when at least `wanted` other clients that first asked at most `youngMs` before `client` (or
+   * after it) are still live: recent arrivals are still downloading, so they will most likely be there
+   * when it comes back for what it was refused. Walks the arrivals from the newest; stops once it knows.
    */
-  laterLive(client: Client, wanted: number, now: number, windowMs: number): boolean {
+  youngLive(client: Client, wanted: number, now: number, windowMs: number, youngMs: number): boolean {
     let found = 0;
+    const since = client.firstSeen - youngMs;
     for (let k = this.arrivals.length - 1; k >= 0 && found < wanted; k--) {
       const c = this.arrivals[k]!;
-      if (c.firstSeen < client.firstSeen) break;
+      if (c.firstSeen < since) break;
       if (c !== client && this.byId.has(c.id) && now - c.lastSeen <= windowMs) found++;
     }
     return found >= wanted;
@@ -185,10 +193,10 @@ export function offloadPolicy(
     };
     const swarm = deps.swarm(at.ledger);
     if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return serve();
-    // Refuse only while at least minPeers clients that joined after the asker are still downloading here
-    // (they will be around when it comes back): a client refused and then left without peers is stranded,
-    // libtorrent 2.0 never asks that web seed again.
-    if (!clients.laterLive(client, o.minPeers, now, liveMs)) return serve();
+    // Refuse only while at least minPeers clients that joined around or after the asker still download
+    // here (they will be around when it comes back): a client refused and then left without peers is
+    // stranded, libtorrent 2.0 never asks that web seed again.
+    if (!clients.youngLive(client, o.minPeers, now, liveMs, o.youngWindow * 1000)) return serve();
     // A seeder has every piece; otherwise a piece is in the swarm while enough of its holders are live.
     // A holder asking again for its own piece evidently lacks it (an aborted or partial response).
     if (swarm.seeders === 0) {

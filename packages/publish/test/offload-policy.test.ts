@@ -170,15 +170,19 @@ describe("offloadPolicy", () => {
     expect(two.ask(3, "y").serve).toBe(false);
   });
 
-  it("refuses no client that would be left without later arrivals still downloading", () => {
+  it("refuses no client that would be left without recent arrivals still downloading", () => {
     // The last arrivals of a crowd are served: those before them may finish and leave within the ~30 s a
     // refused libtorrent client takes to come back, and without peers it never comes back.
     const { ask, state } = setup(seeded);
     warm(ask);
-    state.now = 1000;
+    state.now = 10_001; // the warm-up clients arrived more than youngWindow (10 s) before it
+    warm(ask);
     expect(ask(0, "late").serve).toBe(true);
-    warm(ask, 3);
-    expect(ask(0, "late").serve).toBe(true); // the warm-up clients arrived before it
+    const early = setup(seeded);
+    warm(early.ask);
+    early.state.now = 10_000; // within youngWindow of their arrival: they count
+    warm(early.ask);
+    expect(early.ask(0, "late").serve).toBe(false);
   });
 });
 
