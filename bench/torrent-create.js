@@ -30,7 +30,6 @@ if (!existsSync(join(repo, "packages", "torrent", "dist", "index.js"))) {
   process.exit(2);
 }
 const MiB = 1024 * 1024;
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not an input of a cached turbo task
 const SMALL = Number(process.env.BENCH_SMALL_FILES ?? 20000);
 const out = (name) => join(tmpdir(), `seedpress-bench-${process.pid}-${name}.torrent`);
 
@@ -59,7 +58,6 @@ warm(big);
 
 // Everything in interleaved rounds (the machine is shared): the limits of this machine, measured now
 // (OpenSSL SHA-1 on every core, a plain read), ours, mktorrent, create-torrent (slow: its last round only).
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not an input of a cached turbo task
 const skipCt = process.env.BENCH_SKIP_CREATE_TORRENT === "1";
 let round = 0;
 const r = rounds({

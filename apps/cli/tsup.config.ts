@@ -1,3 +1,4 @@
 import { packageConfig } from "../../tsup.config.base.ts";
 
-export default packageConfig({ dts: false, splitting: false, banner: { js: "#!/usr/bin/env node" } });
+// One chunk per command (splitting), so each loads only its own dependencies; bin/seedpress.js is the bin.
+export default packageConfig({ dts: false });

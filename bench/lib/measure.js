@@ -4,7 +4,6 @@ import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 
 export const cores = cpus().length;
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not an input of a cached turbo task
 export const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** Runs a command, throws with its stderr on failure; returns { ms, stdout }. */

@@ -1,4 +1,5 @@
-// Argument parsing on node:util's parseArgs, with the errors turned into UsageError (exit 2).
+// Argument parsing on node:util's parseArgs, with the errors turned into UsageError (exit 2), and
+// the one parser each for the values several commands take: sizes, thread counts, ports.
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./command.js";
 
@@ -43,6 +44,41 @@ export function parseByteSize(text: string, what: string): number {
   if (!match || unit === undefined)
     throw new UsageError(`${what}: "${text}" is not a size (try 262144, 256KiB or 1MiB)`);
   return Number(match[1]) * unit;
+}
+
+/** --piece-length: a size, or "auto" (the default). */
+export function parsePieceLength(text: string | undefined): number | "auto" {
+  return text === undefined || text === "auto" ? "auto" : parseByteSize(text, "--piece-length");
+}
+
+/** --threads N: a whole count from 1 to 256; undefined when not given (the library's default). */
+export function parseThreads(text: string | undefined, what = "--threads"): number | undefined {
+  if (text === undefined) return undefined;
+  const threads = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(threads >= 1 && threads <= 256))
+    throw new UsageError(`${what}: "${text}" is not a count from 1 to 256`);
+  return threads;
+}
+
+/** A port: 0-65535 (0: any free one); "off" too when `off` is allowed. `fallback` when not given. */
+export function parsePort(text: string | undefined, what: string, fallback: number): number;
+export function parsePort(
+  text: string | undefined,
+  what: string,
+  fallback: number | false,
+  options: { off: true },
+): number | false;
+export function parsePort(
+  text: string | undefined,
+  what: string,
+  fallback: number | false,
+  options: { off?: boolean } = {},
+): number | false {
+  if (text === undefined) return fallback;
+  if (options.off && text === "off") return false;
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new UsageError(`${what}: "${text}" is not a port (0-65535${options.off ? ", or off" : ""})`);
+  return Number(text);
 }
 
 /** 1536 → "1.5 KiB". */

@@ -3,7 +3,7 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
-  /** Returns the process exit code: 0 ok, 1 a failed check, 2 bad usage or input. */
+  /** Returns the process exit code: 0 ok, 1 a failed check, 2 bad usage or input, 3 the environment failed. */
   run(argv: string[]): Promise<number>;
 }
 
@@ -12,5 +12,13 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
+  }
+}
+
+/** The machine, not the input, is at fault (a folder that cannot be written, a port taken): exit code 3. */
+export class EnvironmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EnvironmentError";
   }
 }

@@ -1,51 +1,92 @@
-// Entry point of the `seedpress` command: picks the sub-command, maps errors to exit codes.
-import type { Command } from "./command.js";
+// Entry point of the `seedpress` command: global flags, help and version, then the one command
+// module it needs (imported on demand), with its errors mapped to exit codes.
+import pkg from "../package.json" with { type: "json" };
 import { UsageError } from "./command.js";
-import { commands } from "./commands/index.js";
+import { type CommandEntry, commands } from "./commands/index.js";
+import { escapeForTerminal } from "./escape.js";
+import { exitCodeFor, failureMessage } from "./failure.js";
+import { setQuiet } from "./output.js";
 
-function printHelp(): void {
-  const lines = ["Usage: seedpress <command> [options]", "", "Commands:"];
-  for (const c of commands) lines.push(`  ${c.name.padEnd(9)} ${c.summary}`);
-  lines.push("", "Run `seedpress <command> --help` for a command's options.");
-  process.stdout.write(`${lines.join("\n")}\n`);
+const HELP = `Usage: seedpress [-q] <command> [options]
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join("\n")}
+
+Options:
+  -h, --help     this list; \`seedpress help <command>\` or \`seedpress <command> --help\` for one command
+  -V, --version  print the version
+  -q, --quiet    print nothing but errors (and what --json asks for)
+
+Exit codes: 0 done, 1 a check failed (verify, mirrors), 2 bad usage or input, 3 the environment failed
+(a port taken, a file changed while hashing, a disk full).
+`;
+
+/** A reader that goes away (`seedpress info x | head -1`) ends the command quietly. */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
+
+/** -q / --quiet anywhere before a `--`, taken out of the command's arguments. */
+function takeQuiet(argv: string[]): string[] {
+  const end = argv.includes("--") ? argv.indexOf("--") : argv.length;
+  const rest = argv.filter((arg, i) => i >= end || (arg !== "-q" && arg !== "--quiet"));
+  if (rest.length !== argv.length) {
+    setQuiet(true);
+    // Commands that print straight to stdout (serve, tracker) go quiet too; --json output does not.
+    process.stdout.write = () => true;
+  }
+  return rest;
+}
+
+function find(name: string): CommandEntry {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) throw new UsageError(`unknown command "${name}" (try seedpress --help)`);
+  return entry;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
-    printHelp();
+  if (!name || name === "--help" || name === "-h") {
+    (name ? process.stdout : process.stderr).write(HELP);
     return name ? 0 : 2;
   }
-  if (name === "--version" || name === "-v") {
-    process.stdout.write("0.1.0\n");
+  if (name === "--version" || name === "-V" || name === "-v") {
+    process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) {
-    process.stderr.write(`seedpress: unknown command "${name}" (try seedpress --help)\n`);
-    return 2;
+  if (name === "help") {
+    if (rest.length === 0) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    process.stdout.write(`${(await find(rest[0]!).load()).usage.trim()}\n`);
+    return 0;
   }
+  const command = await find(name).load();
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(`${command.usage.trim()}\n`);
     return 0;
   }
-  try {
-    return await command.run(rest);
-  } catch (error) {
-    const err = error as Error & { code?: string };
-    const code = err.code ? ` [${err.code}]` : "";
-    process.stderr.write(`seedpress ${name}: ${err.message}${code}\n`);
-    if (process.env.SEEDPRESS_DEBUG) process.stderr.write(`${err.stack}\n`);
-    return error instanceof UsageError || err.code?.startsWith("ERR_") ? 2 : 1;
-  }
+  return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
+exitQuietlyOnClosedPipe();
+const argv = takeQuiet(process.argv.slice(2));
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
-  (error) => {
-    process.stderr.write(`seedpress: ${(error as Error).message}\n`);
-    process.exitCode = 2;
+  (error: Error & { code?: string }) => {
+    const where = commands.some((c) => c.name === argv[0]) ? `seedpress ${argv[0]}` : "seedpress";
+    const code = error.code?.startsWith("ERR_") ? ` [${error.code}]` : "";
+    // Messages can quote a torrent's own bytes (a file name): shown escaped, on one line.
+    process.stderr.write(`${where}: ${escapeForTerminal(failureMessage(error))}${code}\n`);
+    if (process.env.SEEDPRESS_DEBUG) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = exitCodeFor(error);
   },
 );

@@ -1,5 +1,6 @@
 // A one-line progress bar (bytes, rate, ETA) on stderr, drawn only on a TTY so scripts stay quiet.
 import { formatBytes } from "./args.js";
+import { isQuiet } from "./output.js";
 
 export interface ProgressBar {
   update(done: number, total: number): void;
@@ -7,7 +8,7 @@ export interface ProgressBar {
 }
 
 export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
-  if (!stream.isTTY || process.env.CI) return { update() {}, finish() {} };
+  if (!stream.isTTY || process.env.CI || isQuiet()) return { update() {}, finish() {} };
   const started = performance.now();
   let lastDraw = 0;
   let drawn = false;

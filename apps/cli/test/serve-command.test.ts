@@ -153,10 +153,14 @@ describe("seedpress serve", () => {
         await (await fetch(`${listening}${encodeURIComponent("the book é.pdf.torrent")}`)).arrayBuffer(),
       ),
     );
-    // url-list sits outside the info dictionary: the new base URL is added, the info hash stays.
+    // url-list and trackers sit outside the info dictionary: re-wrapped for the public base URL, the
+    // loopback URLs of the earlier local run dropped, the info hash unchanged, and the log says so.
     expect(served.infoHash).toBe(before.infoHash);
-    expect(served.urlList[0]).toBe(`http://downloads.example/pub/${encodeURIComponent("the book é.pdf")}`);
-    expect(served.urlList).toContain(before.urlList[0]);
+    expect(served.urlList).toEqual([`http://downloads.example/pub/${encodeURIComponent("the book é.pdf")}`]);
+    expect(before.urlList[0]).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(served.announce[0]).toBe("http://downloads.example/pub/announce");
+    expect(served.announce.join(" ")).not.toMatch(/127\.0\.0\.1/);
+    expect(output()).toMatch(/the book é\.pdf: reused .*info hash unchanged/);
     expect(await stop(child)).toBe(0);
   }, 180_000);
 

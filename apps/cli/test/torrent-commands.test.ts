@@ -36,7 +36,10 @@ describe("seedpress create / info / magnet / verify", () => {
       name: "release",
       pieceLength: 16384,
       length: 100_014,
-      files: 2,
+      files: [
+        { path: "image.img", length: 100_000, piecesRoot: expect.any(String) },
+        { path: "sub/notes.txt", length: 14, piecesRoot: expect.any(String) },
+      ],
       version: "hybrid",
     });
     expect(json.infoHash).toMatch(/^[0-9a-f]{40}$/);

@@ -47,6 +47,7 @@ const created = JSON.parse(
     "--hybrid",
     "-o",
     torrent,
+    "--force", // a re-run replaces the release's torrent
     "--json",
     "--announce",
     "http://tracker.seedos.example/announce",

@@ -1,7 +1,8 @@
 // Remembers each file's info dictionary by (path, size, mtime, piece-length setting), so a rebuild that
 // changed nothing re-hashes nothing. One JSON file; a corrupt or foreign one is treated as empty.
-import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "./atomic-write.js";
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { writeFileAtomic } from "@seedpress/torrent";
 
 export interface CachedInfo {
   size: number;
@@ -57,7 +58,8 @@ export class HashCache {
   async save(): Promise<void> {
     if (this.file === false || !this.dirty) return;
     const shape: CacheFileShape = { seedpressSiteCache: 1, entries: this.entries };
-    await writeFileAtomic(this.file, JSON.stringify(shape));
+    await mkdir(dirname(this.file), { recursive: true });
+    await writeFileAtomic(this.file, Buffer.from(JSON.stringify(shape)));
     this.dirty = false;
   }
 }

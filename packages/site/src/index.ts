@@ -7,6 +7,8 @@ export {
   DEFAULT_INCLUDE,
   DEFAULT_MAGNET_LABEL,
   DEFAULT_MANIFEST,
+  DEFAULT_MAX_LINKS_PER_PAGE,
+  DEFAULT_MAX_PAGE_SIZE,
   DEFAULT_MIN_SIZE,
   DEFAULT_PAGES,
   type SiteMode,
@@ -20,5 +22,5 @@ export {
   type SiteResult,
   type SiteSummary,
   type SiteWarning,
-  torrentifySite,
-} from "./site.js";
+} from "./result.js";
+export { torrentifySite } from "./site.js";

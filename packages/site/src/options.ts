@@ -1,5 +1,6 @@
 // Public options of torrentifySite, their defaults, and the checks that turn bad input into SiteError.
 import { resolve } from "node:path";
+import { sourceDateEpoch, TorrentError, trackerTiers } from "@seedpress/torrent";
 import { SiteError } from "./errors.js";
 
 export type SiteMode = "swap" | "append" | "magnet";
@@ -23,6 +24,8 @@ export const DEFAULT_DIRECT_LABEL = "Direct download";
 export const DEFAULT_MAGNET_LABEL = "Magnet link";
 export const DEFAULT_MANIFEST = "seedpress-manifest.json";
 export const DEFAULT_CACHE_FILE = "node_modules/.cache/seedpress/site-cache.json";
+export const DEFAULT_MAX_PAGE_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_MAX_LINKS_PER_PAGE = 10_000;
 
 export type SiteProgress =
   | { type: "scan"; pagesDone: number; pagesTotal: number }
@@ -65,6 +68,10 @@ export interface SiteOptions {
   directLabel?: string;
   /** Text of the appended link in "magnet" mode. Default "Magnet link". */
   magnetLabel?: string;
+  /** Pages bigger than this many bytes are left as they are, with a warning (never read). Default 16 MiB. */
+  maxPageSize?: number;
+  /** Download links rewritten per page at most; later ones are left as they are, with a warning. Default 10,000. */
+  maxLinksPerPage?: number;
   /** Turn every warning into an error (nothing is rewritten then). Default false. */
   strict?: boolean;
   /** Piece length for createTorrent (torrents are v1, the version every web-seeding client reads). Default "auto". */
@@ -96,10 +103,13 @@ export interface ResolvedOptions {
   directAttribute: string;
   directLabel: string;
   magnetLabel: string;
+  maxPageSize: number;
+  maxLinksPerPage: number;
   strict: boolean;
   pieceLength: number | "auto";
   threads: number | undefined;
   createdBy: string | false;
+  /** undefined: each file's mtime. */
   creationDate: number | false | undefined;
   signal: AbortSignal | undefined;
   onProgress: ((event: SiteProgress) => void) | undefined;
@@ -129,12 +139,56 @@ export function parsePrefixUrl(text: string, what: string): URL {
   return url;
 }
 
+function count(value: number | undefined, fallback: number, what: string, min: number): number {
+  const n = value ?? fallback;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new SiteError("ERR_SITE_OPTION", `${what} ${String(n)} must be a whole number, ${min} or more`);
+  }
+  return n;
+}
+
+/** `creation date`: the option, else SOURCE_DATE_EPOCH by @seedpress/torrent's one rule, else undefined (each file's mtime). */
+function creationDate(option: number | false | undefined): number | false | undefined {
+  if (option !== undefined) {
+    if (option !== false && !Number.isSafeInteger(option))
+      throw new SiteError("ERR_SITE_OPTION", `creationDate ${String(option)} is not a number of seconds`);
+    return option;
+  }
+  return asSiteOption(() => sourceDateEpoch());
+}
+
 function stringList(value: unknown, what: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v === "")) {
     throw new SiteError("ERR_SITE_OPTION", `${what} must be a list of non-empty strings`);
   }
   return value as string[];
+}
+
+/** Tracker URLs, checked by @seedpress/torrent's rule (http(s), udp, ws(s)). */
+function announceList(value: string[] | undefined): string[] {
+  const announce = stringList(value, "announce");
+  asSiteOption(() => trackerTiers(announce));
+  return announce;
+}
+
+/** Runs a @seedpress/torrent check; its TorrentError becomes ERR_SITE_OPTION with the same message. */
+function asSiteOption<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TorrentError)
+      throw new SiteError("ERR_SITE_OPTION", error.message, { cause: error });
+    throw error;
+  }
+}
+
+function mapList(value: Record<string, string> | undefined, cwd: string): { prefix: URL; dir: string }[] {
+  return Object.entries(value ?? {}).map(([prefix, dir]) => {
+    if (typeof dir !== "string" || dir === "")
+      throw new SiteError("ERR_SITE_OPTION", `map["${prefix}"] must be a folder path`);
+    return { prefix: parsePrefixUrl(prefix, "map prefix"), dir: resolve(cwd, dir) };
+  });
 }
 
 export function resolveOptions(options: SiteOptions): ResolvedOptions {
@@ -159,21 +213,9 @@ export function resolveOptions(options: SiteOptions): ResolvedOptions {
       `minSize ${String(minSize)} must be a whole number of bytes, 0 or more`,
     );
   }
-  const announce = stringList(options.announce, "announce");
-  for (const a of announce) {
-    if (!/^(https?|udp|wss?):\/\/[^/]/i.test(a)) {
-      throw new SiteError(
-        "ERR_SITE_OPTION",
-        `announce URL "${a}" must be an http(s)://, udp:// or ws(s):// URL`,
-      );
-    }
-  }
+  const announce = announceList(options.announce);
   const cwd = options.cwd ?? process.cwd();
-  const map = Object.entries(options.map ?? {}).map(([prefix, dir]) => {
-    if (typeof dir !== "string" || dir === "")
-      throw new SiteError("ERR_SITE_OPTION", `map["${prefix}"] must be a folder path`);
-    return { prefix: parsePrefixUrl(prefix, "map prefix"), dir: resolve(cwd, dir) };
-  });
+  const map = mapList(options.map, cwd);
   const attr = options.directAttribute ?? DEFAULT_DIRECT_ATTRIBUTE;
   if (!/^data-[a-z0-9_.-]+$/.test(attr)) {
     throw new SiteError(
@@ -204,11 +246,13 @@ export function resolveOptions(options: SiteOptions): ResolvedOptions {
     directAttribute: attr,
     directLabel: options.directLabel ?? DEFAULT_DIRECT_LABEL,
     magnetLabel: options.magnetLabel ?? DEFAULT_MAGNET_LABEL,
+    maxPageSize: count(options.maxPageSize, DEFAULT_MAX_PAGE_SIZE, "maxPageSize", 1),
+    maxLinksPerPage: count(options.maxLinksPerPage, DEFAULT_MAX_LINKS_PER_PAGE, "maxLinksPerPage", 0),
     strict: options.strict ?? false,
     pieceLength: options.pieceLength ?? "auto",
     threads: options.threads,
     createdBy: options.createdBy === undefined ? "seedpress" : options.createdBy,
-    creationDate: options.creationDate,
+    creationDate: creationDate(options.creationDate),
     signal: options.signal,
     onProgress: options.onProgress,
   };

@@ -33,24 +33,46 @@ export function mayHaveDownloadLink(text: string, nameMatches: (name: string) =>
   for (let m = HREF.exec(text); m !== null; m = HREF.exec(text)) {
     let value = m[1] ?? "";
     if (value.startsWith('"') || value.startsWith("'")) value = value.slice(1, -1);
-    // Character references could spell anything: let the real tokenizer decide.
-    if (value.includes("&")) return true;
-    // URL parsing drops tabs and newlines, and reads "\" as "/".
-    value = value.replace(/[\t\n\r]/g, "");
-    const cut = value.search(/[?#]/);
-    const path = cut < 0 ? value : value.slice(0, cut);
-    let name = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).trim();
-    if (name === "") continue;
-    if (name.includes("%")) {
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        return true;
-      }
-      // An escaped separator: the full scan resolves (and warns about) it.
-      if (name.includes("/") || name.includes("\\")) return true;
-    }
-    if (nameMatches(name)) return true;
+    if (hrefMayMatch(value, nameMatches)) return true;
   }
   return false;
+}
+
+/** Might this href (raw or decoded) name a file the include globs match? Errs towards "maybe". */
+export function hrefMayMatch(href: string, nameMatches: (name: string) => boolean): boolean {
+  // Character references could spell anything: let the real tokenizer decide.
+  if (href.includes("&")) return true;
+  // URL parsing strips leading and trailing C0 controls and spaces, drops tabs and newlines, and reads
+  // "\" as "/".
+  const value = stripC0(href.trim()).replace(/[\t\n\r]/g, "");
+  const cut = value.search(/[?#]/);
+  const path = cut < 0 ? value : value.slice(0, cut);
+  const name = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).trim();
+  // A link the resolver refuses is warned about by its last "/" part (a "\" kept): match that too.
+  const lastPart = path.slice(path.lastIndexOf("/") + 1);
+  return nameMayMatch(name, nameMatches) || (lastPart !== name && nameMayMatch(lastPart, nameMatches));
+}
+
+function nameMayMatch(encoded: string, nameMatches: (name: string) => boolean): boolean {
+  if (encoded === "") return false;
+  let name = encoded;
+  if (name.includes("%")) {
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      return true;
+    }
+    // An escaped separator: the full scan resolves (and warns about) it.
+    if (name.includes("/") || name.includes("\\")) return true;
+  }
+  return nameMatches(name);
+}
+
+/** The text without leading and trailing C0 controls or spaces (code points up to U+0020). */
+function stripC0(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) <= 0x20) start++;
+  while (end > start && text.charCodeAt(end - 1) <= 0x20) end--;
+  return text.slice(start, end);
 }

@@ -10,12 +10,12 @@ export interface Root {
   label: string;
 }
 
-export type Resolution =
+export type Resolution<R extends Root = Root> =
   | { kind: "external" }
   | { kind: "bad"; reason: string }
   | {
       kind: "local";
-      root: Root;
+      root: R;
       /** Path below the root, "/"-separated, percent-decoded. */
       rel: string;
       /** Absolute local path. */
@@ -39,7 +39,7 @@ export function documentBase(page: URL, baseHref: string | undefined): URL {
   }
 }
 
-export function resolveHref(href: string, docBase: URL, roots: Root[]): Resolution {
+export function resolveHref<R extends Root>(href: string, docBase: URL, roots: R[]): Resolution<R> {
   // Browsers strip leading/trailing ASCII whitespace and remove tabs and newlines inside URLs.
   const text = href.trim();
   if (text === "" || text.startsWith("#")) return { kind: "external" };

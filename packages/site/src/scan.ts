@@ -28,6 +28,15 @@ export interface ScanResult {
   /** href of the first <base href>, when the page has one. */
   baseHref: string | undefined;
   anchors: Anchor[];
+  /** Links `keep` accepted past `limit`: counted, not kept. */
+  dropped: number;
+}
+
+export interface ScanOptions {
+  /** Which <a href> to keep, from its (decoded) href and attributes. Default: every one. */
+  keep?: (href: string, attrs: readonly { name: string; value: string }[]) => boolean;
+  /** Keep at most this many links (memory stays bounded whatever the page holds). Default: no limit. */
+  limit?: number;
 }
 
 type OffsetRange = { startOffset: number; endOffset: number };
@@ -56,9 +65,11 @@ class TagParser extends SAXParser {
 }
 
 /** Lists the links of one page. `html` is the whole page text. */
-export function scanHtml(html: string): ScanResult {
+export function scanHtml(html: string, options: ScanOptions = {}): ScanResult {
   const parser = new TagParser({ sourceCodeLocationInfo: true });
   const anchors: Anchor[] = [];
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let dropped = 0;
   let baseHref: string | undefined;
   let foreignDepth = 0;
   let open: Anchor | undefined;
@@ -70,6 +81,12 @@ export function scanHtml(html: string): ScanResult {
     if (name === "a") {
       if (open) open.after = loc.startOffset;
       open = undefined;
+      const raw = tag.attrs.find((a) => a.name === "href");
+      if (!raw || (options.keep && !options.keep(raw.value, tag.attrs))) return;
+      if (anchors.length >= limit) {
+        dropped++;
+        return;
+      }
       const attrs = sourceAttrs(tag);
       const href = attrs.find((a) => a.name === "href");
       if (!href) return;
@@ -103,5 +120,5 @@ export function scanHtml(html: string): ScanResult {
   // The parser is a Transform stream; nothing reads its output, so let it flow away.
   parser.resume();
   parser.end(html);
-  return { baseHref, anchors };
+  return { baseHref, anchors, dropped };
 }

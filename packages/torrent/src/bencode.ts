@@ -3,6 +3,7 @@
 // some non-ASCII names in a v2 `file tree`), keys of Maps by their string form, and its decoder
 // neither gives the exact byte span of `info` nor names the offset of malformed input.
 import { TorrentError } from "./errors.js";
+import { MAX_BENCODE_DEPTH, MAX_BENCODE_TOKENS, overLimit } from "./limits.js";
 
 export type BValue = number | Uint8Array | BValue[] | BDict;
 /** Decoded dictionaries key by "binary" strings: one char per byte (latin1), so no key is lost. */
@@ -130,17 +131,50 @@ function write(value: BInput, out: Writer): void {
   }
 }
 
-export interface Decoded {
-  value: BValue;
-  /** Byte spans [start, end) of the values of the top-level dictionary, by key. */
-  spans: Map<string, [number, number]>;
+export interface KeyIssue {
+  kind: "duplicate" | "unsorted";
+  /** The key (latin1, one char per byte). */
+  key: string;
+  /** Byte offset of the key. */
+  at: number;
 }
 
-const MAX_DEPTH = 512;
+export interface Decoded {
+  value: BValue;
+  /** Byte spans [start, end) of the values of the top-level dictionary, by key (the first of duplicates). */
+  spans: Map<string, [number, number]>;
+  /** Where the value ends: bytes.length unless `allowTrailing` let bytes follow it. */
+  end: number;
+  /** The first key issue inside the top-level `info` value, if any. */
+  infoKeyIssue?: KeyIssue;
+  /** Key issues anywhere (the first 100): a repeated key keeps its first value, as libtorrent does. */
+  keyIssues: KeyIssue[];
+}
 
-/** Decodes exactly one value spanning all of `bytes`; anything malformed throws ERR_TORRENT_BENCODE. */
-export function decode(bytes: Uint8Array): Decoded {
+export interface DecodeOptions {
+  /** Nesting limit; default MAX_BENCODE_DEPTH. */
+  maxDepth?: number;
+  /** Token limit (values, keys, ends), default MAX_BENCODE_TOKENS. */
+  maxTokens?: number;
+  /** Accept bytes after the value (libtorrent loads such .torrent files). Default false. */
+  allowTrailing?: boolean;
+}
+
+const MAX_KEY_ISSUES = 100;
+
+/**
+ * Decodes one value; anything malformed or over a limit throws ERR_TORRENT_BENCODE / ERR_TORRENT_LIMIT.
+ * Long as a whole on purpose: one closure over the read position, each inner reader a few lines
+ * (a class would cost a property load per byte on a 3,000,000-token input).
+ * A key repeated in a dictionary keeps its first value (libtorrent's reading) and is reported.
+ */
+export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Decoded {
   const spans = new Map<string, [number, number]>();
+  const keyIssues: KeyIssue[] = [];
+  let infoKeyIssue: KeyIssue | undefined;
+  const maxDepth = options.maxDepth ?? MAX_BENCODE_DEPTH;
+  const maxTokens = options.maxTokens ?? MAX_BENCODE_TOKENS;
+  let tokens = 0;
   // A Buffer view (no copy): latin1 slices are the cheapest way to read digits and keys.
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;
@@ -148,11 +182,16 @@ export function decode(bytes: Uint8Array): Decoded {
   const fail = (why: string): never => {
     throw new TorrentError("ERR_TORRENT_BENCODE", `bad bencoding at byte ${pos}: ${why}`);
   };
+  const token = (n = 1) => {
+    tokens += n;
+    if (tokens > maxTokens) overLimit(`the number of bencode tokens at byte ${pos}`, maxTokens, "maxTokens");
+  };
 
   const readInt = (end: number): number => {
     const start = pos;
     const stop = bytes.indexOf(end, pos);
     if (stop < 0) fail("unterminated integer");
+    if (stop - start > 24) fail("integer too long");
     const text = view.toString("latin1", start, stop);
     if (!/^(0|-?[1-9][0-9]*)$/.test(text)) fail(`"${text.slice(0, 20)}" is not an integer`);
     const n = Number(text);
@@ -176,10 +215,46 @@ export function decode(bytes: Uint8Array): Decoded {
     return bytes.subarray(start, start + length);
   };
 
-  const readValue = (depth: number, top: boolean): BValue => {
-    if (depth > MAX_DEPTH) fail("nested too deeply");
+  const noteKey = (issue: KeyIssue, inInfo: boolean) => {
+    if (inInfo) infoKeyIssue ??= issue;
+    if (keyIssues.length < MAX_KEY_ISSUES) keyIssues.push(issue);
+  };
+
+  const readDict = (depth: number, top: boolean, inInfo: boolean): BDict => {
+    const dict: BDict = new Map();
+    let previous: Uint8Array | undefined;
+    while (pos < bytes.length && bytes[pos] !== 0x65) {
+      if (bytes[pos]! < 0x30 || bytes[pos]! > 0x39) fail("dictionary key is not a string");
+      const at = pos;
+      token();
+      const raw = readString();
+      const rawStart = raw.byteOffset - bytes.byteOffset;
+      const key = view.toString("latin1", rawStart, rawStart + raw.length);
+      const order = previous === undefined ? -1 : Buffer.compare(previous, raw);
+      previous = raw;
+      const start = pos;
+      const isInfo = top && key === "info" && !spans.has("info");
+      const item = readValue(depth + 1, false, inInfo || isInfo);
+      if (dict.has(key)) noteKey({ kind: "duplicate", key, at }, inInfo);
+      else {
+        if (order > 0) noteKey({ kind: "unsorted", key, at }, inInfo);
+        dict.set(key, item);
+        if (top) spans.set(key, [start, pos]);
+      }
+    }
+    if (pos >= bytes.length) fail("unterminated dictionary");
+    pos++;
+    token();
+    return dict;
+  };
+
+  const readValue = (depth: number, top: boolean, inInfo: boolean): BValue => {
     if (pos >= bytes.length) fail("unexpected end of data");
+    token();
     const c = bytes[pos]!;
+    // Only containers count towards the depth, as in libtorrent.
+    if ((c === 0x6c || c === 0x64) && depth > maxDepth)
+      overLimit(`nesting at byte ${pos}`, maxDepth, "maxDepth");
     if (c === 0x69) {
       pos++;
       return readInt(0x65);
@@ -188,35 +263,21 @@ export function decode(bytes: Uint8Array): Decoded {
     if (c === 0x6c) {
       pos++;
       const list: BValue[] = [];
-      while (pos < bytes.length && bytes[pos] !== 0x65) list.push(readValue(depth + 1, false));
+      while (pos < bytes.length && bytes[pos] !== 0x65) list.push(readValue(depth + 1, false, inInfo));
       if (pos >= bytes.length) fail("unterminated list");
       pos++;
+      token();
       return list;
     }
     if (c === 0x64) {
       pos++;
-      const dict: BDict = new Map();
-      while (pos < bytes.length && bytes[pos] !== 0x65) {
-        if (bytes[pos]! < 0x30 || bytes[pos]! > 0x39) fail("dictionary key is not a string");
-        const raw = readString();
-        const key = view.toString(
-          "latin1",
-          raw.byteOffset - bytes.byteOffset,
-          raw.byteOffset - bytes.byteOffset + raw.length,
-        );
-        const start = pos;
-        const item = readValue(depth + 1, false);
-        if (top) spans.set(key, [start, pos]);
-        dict.set(key, item);
-      }
-      if (pos >= bytes.length) fail("unterminated dictionary");
-      pos++;
-      return dict;
+      return readDict(depth, top, inInfo);
     }
     return fail(`unexpected byte 0x${c.toString(16).padStart(2, "0")}`);
   };
 
-  const value = readValue(0, true);
-  if (pos !== bytes.length) fail(`${bytes.length - pos} trailing byte(s) after the value`);
-  return { value, spans };
+  const value = readValue(1, true, false);
+  if (pos !== bytes.length && !options.allowTrailing)
+    fail(`${bytes.length - pos} trailing byte(s) after the value`);
+  return { value, spans, end: pos, keyIssues, ...(infoKeyIssue && { infoKeyIssue }) };
 }

@@ -4,6 +4,7 @@ import {
   type HashSource,
   type PieceHasher,
   SourceChangedError,
+  SourceEscapedError,
 } from "./piece-hasher.js";
 
 export type WorkerJob =
@@ -19,7 +20,14 @@ export type WorkerJob =
 
 export type WorkerReply =
   | { id: number; ok: true; bytes: number; sha1?: Uint8Array; roots?: Uint8Array }
-  | { id: number; ok: false; changed?: { path: string; expected: number }; message: string; code?: string };
+  | {
+      id: number;
+      ok: false;
+      changed?: { path: string; expected: number };
+      escaped?: boolean;
+      message: string;
+      code?: string;
+    };
 
 export interface WorkerInit {
   files: HashSource[];
@@ -64,6 +72,8 @@ export function runJob(hasher: PieceHasher, init: WorkerInit, job: WorkerJob): W
         message: error.message,
       };
     }
+    if (error instanceof SourceEscapedError)
+      return { id: job.id, ok: false, escaped: true, message: error.message };
     const err = error as NodeJS.ErrnoException;
     return { id: job.id, ok: false, message: err.message, ...(err.code && { code: err.code }) };
   } finally {

@@ -1,46 +1,9 @@
-// Builds the `info` dictionary (v1, v2 or hybrid) and the piece layers from a file list and its hashes.
+// Builds the `info` dictionary (v1, v2 or hybrid) from a file layout and its hashes, and the v2
+// pieces of it: file tree, per-file roots and piece layers.
 import type { BInput } from "./bencode.js";
-import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo, zeroSubtreeRoot } from "./merkle.js";
-
-export interface LayoutFile {
-  pathSegments: string[];
-  length: number;
-  /** A BEP 47 pad file (hybrid only). */
-  padding: boolean;
-}
-
-/**
- * Hybrid layout, as libtorrent 2.0.8 makes it: with `tailPad`, a pad file right after every non-empty
- * file that does not end on a piece boundary, the last one included. Without it, libtorrent's older
- * layout: a pad file just before each non-empty file that would not start on a piece boundary (so
- * after any empty files in between), none at the end. A single-file torrent gets none.
- */
-export function withPadFiles(
-  files: LayoutFile[],
-  pieceLength: number,
-  tailPad: boolean,
-  singleFile: boolean,
-): LayoutFile[] {
-  if (singleFile) return files;
-  const out: LayoutFile[] = [];
-  const pad = (length: number) => out.push({ pathSegments: [".pad", String(length)], length, padding: true });
-  let offset = 0;
-  for (const file of files) {
-    if (!tailPad && file.length > 0 && offset % pieceLength !== 0) {
-      const length = pieceLength - (offset % pieceLength);
-      pad(length);
-      offset += length;
-    }
-    out.push(file);
-    offset += file.length;
-    if (tailPad && file.length > 0 && offset % pieceLength !== 0) {
-      const length = pieceLength - (offset % pieceLength);
-      pad(length);
-      offset += length;
-    }
-  }
-  return out;
-}
+import type { FileLayout } from "./file-layout.js";
+import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
+import type { TorrentVersion } from "./types.js";
 
 /** The v2 root of one file from its piece roots, and its piece layer (only for files larger than a piece). */
 export function fileRootAndLayer(
@@ -60,8 +23,6 @@ export function layerMatchesRoot(layer: Uint8Array, root: Uint8Array, pieceLengt
   const computed = merkleRoot(layer, nextPowerOfTwo(layer.length / 32), padHeight);
   return Buffer.compare(computed, root) === 0;
 }
-
-export { zeroSubtreeRoot };
 
 type TreeNode = Map<string, TreeNode | BInput>;
 
@@ -85,4 +46,50 @@ export function fileTree(
     node.set("", leaf);
   }
   return top as BInput;
+}
+
+/** What hashing produced for a layout. */
+export interface LayoutHashes {
+  /** v1 and hybrid: SHA-1 of every v1 piece, concatenated. */
+  pieces?: Uint8Array;
+  /** v2 and hybrid: per layout index, the file's merkle root (non-empty real files only). */
+  roots?: Map<number, Uint8Array>;
+}
+
+export interface InfoFields {
+  name: string;
+  singleFile: boolean;
+  private?: boolean;
+  source?: string;
+}
+
+/** The `info` dictionary of a v1, v2 or hybrid torrent, as libtorrent 2.0.8 writes it. */
+export function buildInfo(
+  layout: FileLayout,
+  version: TorrentVersion,
+  hashes: LayoutHashes,
+  fields: InfoFields,
+): Record<string, BInput | undefined> {
+  const info: Record<string, BInput | undefined> = { name: fields.name, "piece length": layout.pieceLength };
+  if (version !== "v2") {
+    info.pieces = hashes.pieces;
+    if (fields.singleFile) info.length = layout.totalLength;
+    else {
+      info.files = layout.files.map((f) =>
+        f.padding
+          ? { attr: "p", length: f.length, path: f.pathSegments }
+          : { length: f.length, path: f.pathSegments },
+      );
+    }
+  }
+  if (version !== "v1") {
+    const real = layout.files.flatMap((f, i) =>
+      f.padding ? [] : [{ pathSegments: f.pathSegments, length: f.length, piecesRoot: hashes.roots?.get(i) }],
+    );
+    info["file tree"] = fileTree(real);
+    info["meta version"] = 2;
+  }
+  if (fields.private) info.private = 1;
+  if (fields.source) info.source = fields.source;
+  return info;
 }

@@ -2,16 +2,29 @@
 import { TorrentError } from "./errors.js";
 import type { TorrentMeta } from "./types.js";
 
+export interface MagnetOptions {
+  /** `xs`: where the .torrent itself can be fetched (exact source), e.g. its URL beside the file. */
+  exactSource?: string;
+  /** Include `tr` (default true). */
+  trackers?: boolean;
+  /** Include `ws` (default true). */
+  webSeeds?: boolean;
+}
+
 export function toMagnet(
   meta: Pick<TorrentMeta, "infoHash" | "infoHashV2" | "name" | "announce" | "urlList" | "length">,
+  options: MagnetOptions = {},
 ): string {
   const parts: string[] = [];
   if (meta.infoHash) parts.push(`xt=urn:btih:${meta.infoHash}`);
   if (meta.infoHashV2) parts.push(`xt=urn:btmh:1220${meta.infoHashV2}`);
   if (meta.name) parts.push(`dn=${encodeURIComponent(meta.name)}`);
   if (meta.length) parts.push(`xl=${meta.length}`);
-  for (const tracker of new Set(meta.announce.flat())) parts.push(`tr=${encodeURIComponent(tracker)}`);
-  for (const seed of meta.urlList) parts.push(`ws=${encodeURIComponent(seed)}`);
+  if (options.trackers !== false)
+    for (const tracker of new Set(meta.announce.flat())) parts.push(`tr=${encodeURIComponent(tracker)}`);
+  if (options.webSeeds !== false)
+    for (const seed of meta.urlList) parts.push(`ws=${encodeURIComponent(seed)}`);
+  if (options.exactSource) parts.push(`xs=${encodeURIComponent(options.exactSource)}`);
   return `magnet:?${parts.join("&")}`;
 }
 
@@ -22,6 +35,8 @@ export interface MagnetInfo {
   length?: number;
   announce: string[][];
   urlList: string[];
+  /** `xs` values: where the .torrent can be fetched. */
+  exactSources?: string[];
 }
 
 function base32ToHex(text: string): string {
@@ -54,5 +69,7 @@ export function parseMagnet(uri: string): MagnetInfo {
   if (xl && /^\d+$/.test(xl)) out.length = Number(xl);
   out.announce = params.getAll("tr").map((t) => [t]);
   out.urlList = params.getAll("ws");
+  const xs = params.getAll("xs");
+  if (xs.length > 0) out.exactSources = xs;
   return out;
 }

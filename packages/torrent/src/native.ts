@@ -1,4 +1,5 @@
 // Loads the optional native hashing kernel (see native/hash.c) when it was built for this platform.
+// SEEDPRESS_NO_NATIVE=1 forces the node:crypto kernel, which gives the same hashes.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -13,12 +14,15 @@ function load(): NativeKernel | null {
   if (process.env.SEEDPRESS_NO_NATIVE) return null;
   const require = createRequire(import.meta.url);
   const name = `seedpress_hash-${process.platform}-${process.arch}.node`;
-  // Beside the bundle in dist/, or in dist/ when the TypeScript sources run (tests).
-  for (const relative of [`./${name}`, `../dist/${name}`]) {
+  // Beside the bundle in dist/; from src/ (tests run the TypeScript) in dist/, or where node-gyp left it.
+  const places = import.meta.url.endsWith(".ts")
+    ? [`../dist/${name}`, "../native/build/Release/seedpress_hash.node"]
+    : [`./${name}`];
+  for (const relative of places) {
     try {
       return require(fileURLToPath(new URL(relative, import.meta.url))) as NativeKernel;
     } catch {
-      // not built here: try the next place, then fall back to node:crypto
+      // not built here, or built for another libc: try the next place, then fall back to node:crypto
     }
   }
   return null;

@@ -1,12 +1,25 @@
-// parseTorrent: any v1, v2 or hybrid .torrent into a TorrentMeta, with the info hashes taken over
-// the exact `info` bytes in the file. Every field is type-checked; paths are checked for safety;
-// a hybrid's v1 and v2 halves must describe the same files.
+// parseTorrent: any v1, v2 or hybrid .torrent into a TorrentMeta, read as libtorrent 2.0.8 reads it:
+// info hashes over the exact `info` bytes, paths sanitised (and flagged) rather than refused, BEP 47
+// pad files and symlinks, bytes after the root dictionary ignored, piece layer problems reported
+// rather than fatal. Beyond libtorrent: a key repeated inside `info` is refused (the info hash must
+// mean one thing), and the limits of limits.ts bound what a hostile file can cost.
 import { createHash } from "node:crypto";
-import { type BDict, type BValue, decode, keyText } from "./bencode.js";
+import { type BDict, type BValue, type Decoded, decode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
+import { FileLayout, torrentFileOf } from "./file-layout.js";
 import { layerMatchesRoot } from "./info-dict.js";
-import { checkPathSegment } from "./safe-path.js";
-import type { TorrentFile, TorrentMeta, TorrentVersion } from "./types.js";
+import { overLimit, resolveLimits, type TorrentLimits } from "./limits.js";
+import {
+  extendTreePath,
+  type SanitizedPath,
+  sanitizeComponent,
+  sanitizePath,
+  type TreePath,
+  treePathResult,
+} from "./sanitize-path.js";
+import type { PieceLayerIssue, TorrentFile, TorrentMeta, TorrentVersion } from "./types.js";
+
+export type ParseOptions = TorrentLimits;
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -27,90 +40,115 @@ function getInt(dict: BDict, key: string, where: string, required = false): numb
   return v;
 }
 
-function getString(dict: BDict, key: string, where: string): string | undefined {
-  const v = dict.get(key);
-  if (v === undefined) return undefined;
-  if (!isBytes(v)) invalid(`${where} "${key}" is not a string`);
-  return text(v);
-}
-
-function parsePathList(value: BValue | undefined, where: string): string[] {
-  if (!Array.isArray(value) || value.length === 0) invalid(`${where} has no path list`);
-  return value.map((segment) => {
-    if (!isBytes(segment)) invalid(`${where} path has a non-string component`);
-    return checkPathSegment(text(segment), where);
-  });
-}
-
-interface V1Files {
-  files: TorrentFile[];
-  single: boolean;
-}
-
-function parseV1Files(info: BDict, name: string): V1Files {
-  const length = info.get("length");
-  const files = info.get("files");
-  if (length !== undefined && files !== undefined) invalid(`info has both "length" and "files"`);
-  if (length !== undefined) {
-    if (typeof length !== "number" || length < 0) invalid(`info "length" is not a non-negative integer`);
-    return { single: true, files: [{ path: name, pathSegments: [name], length, offset: 0, padding: false }] };
-  }
-  if (!Array.isArray(files) || files.length === 0)
-    invalid(`info has neither "length" nor a non-empty "files" list`);
-  let offset = 0;
-  const out = files.map((entry, i) => {
-    const where = `info.files[${i}]`;
-    if (!isDict(entry)) invalid(`${where} is not a dictionary`);
-    const fileLength = getInt(entry, "length", where, true);
-    if (fileLength < 0) invalid(`${where} has a negative length`);
-    const pathSegments = parsePathList(entry.get("path.utf-8") ?? entry.get("path"), where);
-    const attr = getString(entry, "attr", where) ?? "";
-    const file: TorrentFile = {
-      path: pathSegments.join("/"),
-      pathSegments,
-      length: fileLength,
-      offset,
-      padding: attr.includes("p") || (pathSegments[0] === ".pad" && pathSegments.length === 2),
-    };
-    offset += fileLength;
-    if (!Number.isSafeInteger(offset)) invalid("the total length is too large");
-    return file;
-  });
-  return { single: false, files: out };
-}
-
-interface V2File {
-  pathSegments: string[];
+/** A file entry as read, before offsets: one per v1 `files` entry or v2 leaf. */
+interface ReadFile {
+  path: SanitizedPath;
   length: number;
+  padding: boolean;
+  symlink?: string;
   piecesRoot?: Uint8Array;
 }
 
-function parseFileTree(tree: BValue | undefined): V2File[] {
+function attrOf(dict: BDict): string {
+  const attr = dict.get("attr");
+  return isBytes(attr) ? Buffer.from(attr).toString("latin1") : "";
+}
+
+function symlinkOf(dict: BDict, attr: string): string | undefined {
+  const target = dict.get("symlink path");
+  if (!attr.includes("l") || !Array.isArray(target)) return undefined;
+  return sanitizePath(target.filter(isBytes)).segments.join("/");
+}
+
+/** BEP 47: a symlink takes no bytes, whatever its `length` says. */
+function fileLength(dict: BDict, attr: string, where: string): number {
+  if (attr.includes("l")) return 0;
+  const length = dict.get("length");
+  if (typeof length !== "number" || length < 0) invalid(`${where} has no non-negative "length"`);
+  return length;
+}
+
+function pathList(entry: BDict, where: string): Uint8Array[] | undefined {
+  const list = entry.get("path.utf-8") ?? entry.get("path");
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return list.map((c) => (isBytes(c) ? c : invalid(`${where} path has a non-string component`)));
+}
+
+function readV1Entry(entry: BValue, i: number): ReadFile {
+  const where = `info.files[${i}]`;
+  if (!isDict(entry)) invalid(`${where} is not a dictionary`);
+  const attr = attrOf(entry);
+  const length = fileLength(entry, attr, where);
+  const components = pathList(entry, where);
+  let path: SanitizedPath;
+  if (components) path = sanitizePath(components);
+  else if (attr.includes("p")) path = { segments: [".pad", String(length)], changed: false, original: "" };
+  else return invalid(`${where} has no path list`);
+  const padding = attr.includes("p") || path.segments.some((s) => s.includes("_____padding_file_"));
+  const symlink = symlinkOf(entry, attr);
+  return { path, length, padding, ...(symlink !== undefined && { symlink }) };
+}
+
+function readV1Files(
+  info: BDict,
+  name: SanitizedPath,
+  limit: number,
+): { files: ReadFile[]; single: boolean } {
+  const files = info.get("files");
+  if (files === undefined) {
+    const attr = attrOf(info);
+    const symlink = symlinkOf(info, attr);
+    const file = { path: name, length: fileLength(info, attr, "info"), padding: false };
+    return { single: true, files: [{ ...file, ...(symlink !== undefined && { symlink }) }] };
+  }
+  if (info.has("length")) invalid(`info has both "length" and "files"`);
+  if (!Array.isArray(files)) invalid(`info "files" is not a list`);
+  if (files.length > limit) overLimit(`info "files" lists ${files.length} files, which`, limit, "maxFiles");
+  return { single: false, files: files.map(readV1Entry) };
+}
+
+function readV2Leaf(leaf: BValue | undefined, path: SanitizedPath, whereOf: () => string): ReadFile {
+  // The file's name is only spelled out when something is wrong: 200,000 leaves must not mean 200,000 strings.
+  const fail = (why: string): never => invalid(`${whereOf()} ${why}`);
+  if (!isDict(leaf)) return fail("is not a dictionary");
+  const attr = attrOf(leaf);
+  if (attr.includes("p")) fail("is a pad file, which a v2 file tree may not hold");
+  const length = attr.includes("l") ? 0 : leaf.get("length");
+  if (typeof length !== "number" || length < 0) return fail(`has no non-negative "length"`);
+  const symlink = symlinkOf(leaf, attr);
+  if (symlink !== undefined) return { path, length, padding: false, symlink };
+  const root = leaf.get("pieces root");
+  if (root === undefined && length === 0) return { path, length, padding: false };
+  if (!isBytes(root) || root.length !== 32) return fail(`has no 32-byte "pieces root"`);
+  if (length > 0 && root.every((b) => b === 0)) fail(`has an all-zero "pieces root"`);
+  return { path, length, padding: false, ...(length > 0 && { piecesRoot: root }) };
+}
+
+/** BEP 52 `file tree` in stored order (byte order: unsorted keys are refused before this). */
+function readFileTree(
+  tree: BValue | undefined,
+  hasFiles: boolean,
+  limit: number,
+): { files: ReadFile[]; single: boolean } {
   if (!isDict(tree) || tree.size === 0) invalid(`info "file tree" is not a non-empty dictionary`);
-  const out: V2File[] = [];
-  const walkNode = (node: BDict, segments: string[]) => {
-    // Keys in bencoded order are raw-byte order (BEP 52's file order); sort in case a writer did not.
-    const keys = [...node.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const key of keys) {
-      const child = node.get(key);
-      const where = `file tree ${[...segments, keyText(key)].join("/") || "(top)"}`;
-      if (!isDict(child)) invalid(`${where} is not a dictionary`);
-      if (key === "") {
-        if (segments.length === 0) invalid(`file tree has a file with no name`);
-        const length = getInt(child, "length", where, true);
-        if (length < 0) invalid(`${where} has a negative length`);
-        const root = child.get("pieces root");
-        if (length > 0 && (!isBytes(root) || root.length !== 32))
-          invalid(`${where} has no 32-byte "pieces root"`);
-        out.push({ pathSegments: segments, length, ...(length > 0 && { piecesRoot: root as Uint8Array }) });
-        if (node.size > 1) invalid(`${where} is both a file and a folder`);
-      } else {
-        walkNode(child, [...segments, checkPathSegment(keyText(key), "file tree")]);
-      }
+  const out: ReadFile[] = [];
+  let single = false;
+  const visit = (node: BDict, parent: TreePath, top: boolean) => {
+    for (const [key, child] of node) {
+      const path = extendTreePath(parent, key);
+      const where = () =>
+        `file tree ${path.keys.map((k) => Buffer.from(k, "latin1").toString("utf8")).join("/")}`;
+      if (!isDict(child) || key === "") invalid(`${where()} is not a named dictionary`);
+      const leaf = child.size === 1 && child.has("");
+      if (leaf) {
+        if (out.length >= limit) overLimit("the file tree's file count", limit, "maxFiles");
+        single = top && !hasFiles && node.size === 1;
+        out.push(readV2Leaf(child.get(""), treePathResult(path), where));
+      } else visit(child, path, false);
     }
   };
-  walkNode(tree, []);
-  return out;
+  visit(tree, { segments: [], changed: false, keys: [] }, true);
+  return { files: out, single };
 }
 
 function parseTrackers(root: BDict): string[][] {
@@ -120,169 +158,250 @@ function parseTrackers(root: BDict): string[][] {
       .map((tier) =>
         Array.isArray(tier) ? tier.filter(isBytes).map(text) : isBytes(tier) ? [text(tier)] : [],
       )
+      .map((tier) => tier.map((url) => url.trimStart()).filter((url) => url.length > 0))
       .filter((tier) => tier.length > 0);
     if (tiers.length > 0) return tiers;
   }
   const announce = root.get("announce");
-  return isBytes(announce) && announce.length > 0 ? [[text(announce)]] : [];
+  const url = isBytes(announce) ? text(announce).trimStart() : "";
+  return url.length > 0 ? [[url]] : [];
 }
 
 function parseUrlList(root: BDict): string[] {
   const v = root.get("url-list");
   if (isBytes(v)) return v.length > 0 ? [text(v)] : [];
-  if (Array.isArray(v))
-    return v
-      .filter(isBytes)
-      .map(text)
-      .filter((u) => u.length > 0);
+  if (Array.isArray(v)) return [...new Set(v.filter(isBytes).map(text))].filter((u) => u.length > 0);
   return [];
 }
 
-/** Reads a .torrent. Throws TorrentError (ERR_TORRENT_BENCODE or ERR_TORRENT_INVALID) on anything malformed. */
-export function parseTorrent(bytes: Uint8Array): TorrentMeta {
-  const { value: root, spans } = decode(bytes);
+function checkInfoKeys(decoded: Decoded, v2: boolean): void {
+  const issue = decoded.infoKeyIssue;
+  if (!issue) return;
+  const key = JSON.stringify(Buffer.from(issue.key, "latin1").toString("utf8"));
+  if (issue.kind === "duplicate") {
+    throw new TorrentError(
+      "ERR_TORRENT_DUPLICATE_KEY",
+      `key ${key} appears twice in one dictionary of "info" (byte ${issue.at}): readers would disagree on what the info hash names`,
+    );
+  }
+  if (v2) {
+    throw new TorrentError(
+      "ERR_TORRENT_UNSORTED_KEYS",
+      `key ${key} is out of order in "info" (byte ${issue.at}): a v2 torrent's keys must be sorted`,
+    );
+  }
+}
+
+/** Reads a .torrent. Throws TorrentError (ERR_TORRENT_BENCODE, _INVALID, _LIMIT, _DUPLICATE_KEY, ...) on what libtorrent refuses. */
+export function parseTorrent(bytes: Uint8Array, options: ParseOptions = {}): TorrentMeta {
+  return parseWithSpans(bytes, options).meta;
+}
+
+/** parseTorrent, also giving the byte spans of the top-level values (for Metainfo). */
+export function parseWithSpans(
+  bytes: Uint8Array,
+  options: ParseOptions = {},
+): { meta: TorrentMeta; spans: Decoded["spans"] } {
+  const limits = resolveLimits(options);
+  if (bytes.length > limits.maxBytes)
+    overLimit(`a .torrent of ${bytes.length} bytes`, limits.maxBytes, "maxBytes");
+  const decoded = decode(bytes, {
+    maxDepth: limits.maxDepth,
+    maxTokens: limits.maxTokens,
+    allowTrailing: true,
+  });
+  const root = decoded.value;
   if (!isDict(root)) invalid("the file is not a bencoded dictionary");
   const info = root.get("info");
-  const span = spans.get("info");
+  const span = decoded.spans.get("info");
   if (!isDict(info) || !span) invalid(`there is no "info" dictionary`);
   const infoBuffer = bytes.subarray(span[0], span[1]);
-
-  const nameBytes = info.get("name.utf-8") ?? info.get("name");
-  if (!isBytes(nameBytes)) invalid(`info has no "name"`);
-  const name = checkPathSegment(text(nameBytes), "info name");
-  const pieceLength = getInt(info, "piece length", "info", true);
   const metaVersion = getInt(info, "meta version", "info");
-  if (metaVersion !== undefined && metaVersion !== 2)
+  if (metaVersion !== undefined && metaVersion > 2)
     invalid(`info "meta version" ${metaVersion} is not supported`);
-  const hasV1 = info.has("pieces");
   const hasV2 = metaVersion === 2;
-  if (!hasV1 && !hasV2) invalid(`info has neither "pieces" (v1) nor "meta version" 2`);
+  checkInfoKeys(decoded, hasV2);
+  const hasV1 = !hasV2 || info.has("pieces") || info.has("files") || info.has("length");
   const version: TorrentVersion = hasV1 && hasV2 ? "hybrid" : hasV2 ? "v2" : "v1";
-  if (pieceLength <= 0 || pieceLength > 2 ** 30) invalid(`piece length ${pieceLength} is out of range`);
-  if (hasV2 && (pieceLength < 16384 || (pieceLength & (pieceLength - 1)) !== 0)) {
-    invalid(`piece length ${pieceLength} is not a power of two of at least 16 KiB, as v2 requires`);
-  }
+  const infoHash = hasV1 ? createHash("sha1").update(infoBuffer).digest("hex") : undefined;
+  const infoHashV2 = hasV2 ? createHash("sha256").update(infoBuffer).digest("hex") : undefined;
 
-  let files: TorrentFile[] = [];
-  let single = false;
-  let pieces: Uint8Array | undefined;
-  let pieceCount = 0;
-  if (hasV1) {
-    const v1 = parseV1Files(info, name);
-    files = v1.files;
-    single = v1.single;
-    const p = info.get("pieces");
-    if (!isBytes(p) || p.length % 20 !== 0) invalid(`info "pieces" is not a multiple of 20 bytes`);
-    pieces = p;
-    const total = files.reduce((sum, f) => sum + f.length, 0);
-    pieceCount = Math.ceil(total / pieceLength);
-    if (p.length / 20 !== pieceCount) {
-      invalid(
-        `info "pieces" holds ${p.length / 20} hashes but ${total} bytes in pieces of ${pieceLength} need ${pieceCount}`,
-      );
-    }
-  }
+  const pieceLength = readPieceLength(info, hasV2);
+  const namePath = readName(info);
+  const safeName = namePath.segments[0]!;
+  const nameChanged = namePath.changed;
 
-  let pieceLayers: Map<string, Uint8Array> | undefined;
-  if (hasV2) {
-    const tree = parseFileTree(info.get("file tree"));
-    const treeSingle =
-      tree.length === 1 && tree[0]!.pathSegments.length === 1 && tree[0]!.pathSegments[0] === name;
-    const layersValue = root.get("piece layers");
-    if (layersValue !== undefined && !isDict(layersValue)) invalid(`"piece layers" is not a dictionary`);
-    pieceLayers = new Map();
-    let v2Pieces = 0;
-    for (const file of tree) {
-      if (!file.piecesRoot) continue;
-      const count = Math.ceil(file.length / pieceLength);
-      v2Pieces += count;
-      if (file.length <= pieceLength) continue;
-      const key = Buffer.from(file.piecesRoot).toString("latin1");
-      const layer = layersValue?.get(key);
-      const where = file.pathSegments.join("/");
-      if (!isBytes(layer)) invalid(`"piece layers" has no layer for ${where}`);
-      if (layer.length !== count * 32)
-        invalid(`the piece layer of ${where} has ${layer.length / 32} hashes, ${count} expected`);
-      if (!layerMatchesRoot(layer, file.piecesRoot, pieceLength))
-        invalid(`the piece layer of ${where} does not hash to its pieces root`);
-      pieceLayers.set(hex(file.piecesRoot), layer);
-    }
-    const v2Files: TorrentFile[] = [];
-    let offset = 0;
-    for (const f of tree) {
-      const segments = treeSingle ? [name] : f.pathSegments;
-      v2Files.push({
-        path: segments.join("/"),
-        pathSegments: segments,
-        length: f.length,
-        offset,
-        padding: false,
-        ...(f.piecesRoot && { piecesRoot: hex(f.piecesRoot) }),
-      });
-      offset += f.length;
-    }
-    if (hasV1) {
-      checkHybridAgreement(files, v2Files, single, treeSingle, pieceLength);
-      // Keep the v1 list (with pad files and offsets) and add each real file's pieces root.
-      let j = 0;
-      files = files.map((f) => {
-        if (f.padding) return f;
-        const root = v2Files[j++]!.piecesRoot;
-        return root ? { ...f, piecesRoot: root } : f;
-      });
-    } else {
-      files = v2Files;
-      single = treeSingle;
-      pieceCount = v2Pieces;
-    }
-  }
-
+  const read = readFiles(info, hasV1, hasV2, namePath, pieceLength, limits.maxFiles);
+  const layout = new FileLayout(
+    read.files.map((f) => ({ pathSegments: f.path.segments, length: f.length, padding: f.padding })),
+    pieceLength,
+  );
+  if (layout.totalLength === 0) invalid("the torrent's total length is zero");
+  const pieceCount = hasV1 ? layout.pieceCount : layout.v2PieceCount;
+  if (layout.pieceCount > limits.maxPieces)
+    overLimit(`${layout.pieceCount} pieces`, limits.maxPieces, "maxPieces");
+  const pieces = hasV1 ? readPieces(info, layout) : undefined;
+  const files: TorrentFile[] = layout.files.map((f, i) => toTorrentFile(f, read.files[i]!));
+  // A single-file torrent is named by its file (a v2 tree's one key), as libtorrent names it.
+  const name = read.single ? files[0]!.path : safeName;
   const meta: TorrentMeta = {
     version,
     name,
     pieceLength,
     pieceCount,
-    length: files.reduce((sum, f) => sum + (f.padding ? 0 : f.length), 0),
-    singleFile: single,
+    length: layout.length,
+    singleFile: read.single,
     files,
     announce: parseTrackers(root),
     urlList: parseUrlList(root),
     private: info.get("private") === 1,
     infoBuffer,
   };
-  if (hasV1) meta.infoHash = createHash("sha1").update(infoBuffer).digest("hex");
-  if (hasV2) meta.infoHashV2 = createHash("sha256").update(infoBuffer).digest("hex");
+  if (infoHash) meta.infoHash = infoHash;
+  if (infoHashV2) meta.infoHashV2 = infoHashV2;
+  if (read.single ? files[0]!.pathSanitized : nameChanged) meta.nameSanitized = true;
   if (pieces) meta.pieces = pieces;
-  if (pieceLayers) meta.pieceLayers = pieceLayers;
-  const comment = getString(root, "comment", "torrent");
-  const createdBy = getString(root, "created by", "torrent");
-  const date = root.get("creation date");
-  const source = getString(info, "source", "info");
-  if (comment !== undefined) meta.comment = comment;
-  if (createdBy !== undefined) meta.createdBy = createdBy;
-  if (typeof date === "number") meta.creationDate = date;
-  if (source !== undefined) meta.source = source;
-  return meta;
+  if (hasV2) Object.assign(meta, readPieceLayers(root, read.files, layout, pieceLength));
+  addOuterFields(meta, root, info);
+  return { meta, spans: decoded.spans };
+}
+
+function readPieceLength(info: BDict, hasV2: boolean): number {
+  const pieceLength = getInt(info, "piece length", "info", true);
+  if (pieceLength <= 0 || pieceLength > 2 ** 30 - 1) invalid(`piece length ${pieceLength} is out of range`);
+  if (hasV2 && (pieceLength < 16384 || (pieceLength & (pieceLength - 1)) !== 0)) {
+    invalid(`piece length ${pieceLength} is not a power of two of at least 16 KiB, as v2 requires`);
+  }
+  return pieceLength;
+}
+
+/** The name as libtorrent saves it; one that is empty once made safe is refused, as libtorrent does. */
+function readName(info: BDict): SanitizedPath {
+  const nameBytes = info.get("name.utf-8") ?? info.get("name");
+  if (!isBytes(nameBytes)) invalid(`info has no "name"`);
+  const safeName = sanitizeComponent(nameBytes);
+  if (!safeName) invalid(`info "name" ${JSON.stringify(text(nameBytes))} is empty once made safe`);
+  const changed = Buffer.compare(Buffer.from(safeName), nameBytes) !== 0;
+  return { segments: [safeName], changed, original: text(nameBytes) };
+}
+
+/** v1 `pieces`: one SHA-1 per piece of the concatenation, pad files included. */
+function readPieces(info: BDict, layout: FileLayout): Uint8Array {
+  const p = info.get("pieces");
+  if (!isBytes(p) || p.length !== layout.pieceCount * 20) {
+    invalid(
+      `info "pieces" holds ${isBytes(p) ? p.length / 20 : 0} hashes but ${layout.totalLength} bytes in pieces of ${layout.pieceLength} need ${layout.pieceCount}`,
+    );
+  }
+  return p;
+}
+
+function toTorrentFile(f: FileLayout["files"][number], r: ReadFile): TorrentFile {
+  const file = torrentFileOf(f);
+  if (r.piecesRoot) file.piecesRoot = hex(r.piecesRoot);
+  if (r.symlink !== undefined) file.symlink = r.symlink;
+  if (r.path.changed) {
+    file.pathSanitized = true;
+    file.originalPath = r.path.original;
+  }
+  return file;
+}
+
+/** The file list: v1 (with pad files) when present, checked against the v2 tree for a hybrid. */
+function readFiles(
+  info: BDict,
+  hasV1: boolean,
+  hasV2: boolean,
+  name: SanitizedPath,
+  pieceLength: number,
+  maxFiles: number,
+): { files: ReadFile[]; single: boolean } {
+  const v1 = hasV1 ? readV1Files(info, name, maxFiles) : undefined;
+  if (!hasV2) return v1!;
+  const tree = readFileTree(info.get("file tree"), info.has("files"), maxFiles);
+  if (!v1) return tree;
+  checkHybridAgreement(v1, tree, pieceLength);
+  // Keep the v1 list (with pad files) and give each real file its v2 pieces root.
+  let j = 0;
+  return {
+    single: v1.single,
+    files: v1.files.map((f) => {
+      if (f.padding) return f;
+      const r = tree.files[j++]!.piecesRoot;
+      return r ? { ...f, piecesRoot: r } : f;
+    }),
+  };
 }
 
 /** A hybrid's v1 file list (minus pad files) must equal its v2 file tree, each file piece-aligned. */
 function checkHybridAgreement(
-  v1: TorrentFile[],
-  v2: TorrentFile[],
-  v1Single: boolean,
-  v2Single: boolean,
+  v1: { files: ReadFile[]; single: boolean },
+  v2: { files: ReadFile[]; single: boolean },
   pieceLength: number,
 ): void {
   const disagree = (why: string): never => invalid(`hybrid torrent's v1 and v2 halves disagree: ${why}`);
-  if (v1Single !== v2Single)
-    disagree(`v1 is ${v1Single ? "single" : "multi"}-file, v2 is ${v2Single ? "single" : "multi"}-file`);
-  const realV1 = v1.filter((f) => !f.padding);
-  if (realV1.length !== v2.length) disagree(`v1 lists ${realV1.length} files, v2 ${v2.length}`);
-  realV1.forEach((f, i) => {
-    const g = v2[i]!;
-    if (f.path !== g.path) disagree(`file ${i} is "${f.path}" in v1 but "${g.path}" in v2`);
-    if (f.length !== g.length) disagree(`"${f.path}" is ${f.length} bytes in v1 but ${g.length} in v2`);
-    if (f.length > 0 && f.offset % pieceLength !== 0)
-      disagree(`"${f.path}" does not start on a piece boundary (missing pad file)`);
+  const kind = (single: boolean) => (single ? "single" : "multi");
+  if (v1.single !== v2.single) disagree(`v1 is ${kind(v1.single)}-file, v2 is ${kind(v2.single)}-file`);
+  const real = v1.files.filter((f) => !f.padding);
+  if (real.length !== v2.files.length) disagree(`v1 lists ${real.length} files, v2 ${v2.files.length}`);
+  let offset = 0;
+  let i = 0;
+  for (const f of v1.files) {
+    if (!f.padding) {
+      const g = v2.files[i++]!;
+      const path = f.path.segments.join("/");
+      const other = g.path.segments.join("/");
+      if (path !== other) disagree(`file ${i - 1} is "${path}" in v1 but "${other}" in v2`);
+      if (f.length !== g.length) disagree(`"${path}" is ${f.length} bytes in v1 but ${g.length} in v2`);
+      if (f.length > 0 && offset % pieceLength !== 0)
+        disagree(`"${path}" does not start on a piece boundary (missing pad file)`);
+    }
+    offset += f.length;
+  }
+}
+
+/** Piece layers of files larger than a piece; a missing or wrong one is listed, not fatal (as libtorrent). */
+function readPieceLayers(
+  root: BDict,
+  files: ReadFile[],
+  layout: FileLayout,
+  pieceLength: number,
+): { pieceLayers: Map<string, Uint8Array>; pieceLayerIssues?: PieceLayerIssue[] } {
+  const value = root.get("piece layers");
+  const layers = isDict(value) ? value : new Map<string, BValue>();
+  const pieceLayers = new Map<string, Uint8Array>();
+  const issues: PieceLayerIssue[] = [];
+  files.forEach((f, i) => {
+    if (!f.piecesRoot || f.length <= pieceLength) return;
+    const rootHex = hex(f.piecesRoot);
+    if (pieceLayers.has(rootHex)) return;
+    const layer = layers.get(Buffer.from(f.piecesRoot).toString("latin1"));
+    const path = layout.files[i]!.pathSegments.join("/");
+    const count = layout.filePieceCount(i);
+    let reason: PieceLayerIssue["reason"] | undefined;
+    if (!isBytes(layer)) reason = "missing";
+    // libtorrent 2.0.8 refuses a layer of the wrong size, and loads a missing or mismatching one.
+    else if (layer.length !== count * 32)
+      invalid(`the piece layer of ${path} has ${layer.length / 32} hashes, ${count} expected`);
+    else if (!layerMatchesRoot(layer, f.piecesRoot, pieceLength)) reason = "mismatch";
+    if (reason) issues.push({ path, piecesRoot: rootHex, reason });
+    else pieceLayers.set(rootHex, layer as Uint8Array);
   });
+  return { pieceLayers, ...(issues.length > 0 && { pieceLayerIssues: issues }) };
+}
+
+/** Optional text fields: a value of the wrong type is ignored, as libtorrent ignores it. */
+function addOuterFields(meta: TorrentMeta, root: BDict, info: BDict): void {
+  const optional = (dict: BDict, key: string) => {
+    const v = dict.get(key);
+    return isBytes(v) ? text(v) : undefined;
+  };
+  const comment = optional(root, "comment.utf-8") ?? optional(root, "comment");
+  const createdBy = optional(root, "created by.utf-8") ?? optional(root, "created by");
+  const date = root.get("creation date");
+  const source = optional(info, "source");
+  if (comment !== undefined) meta.comment = comment;
+  if (createdBy !== undefined) meta.createdBy = createdBy;
+  if (typeof date === "number" && date >= 0) meta.creationDate = date;
+  if (source !== undefined) meta.source = source;
 }

@@ -3,7 +3,9 @@
 // the concatenated files; v2/hybrid hash each file's pieces (SHA-1 of the zero-padded piece and the
 // SHA-256 merkle root of its 16 KiB blocks) in the same pass, so every byte is read once.
 import { hash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readlinkSync, readSync, realpathSync } from "node:fs";
+import { sep } from "node:path";
+import { FileLayout } from "./file-layout.js";
 import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
 import { nativeKernel } from "./native.js";
 
@@ -13,6 +15,11 @@ export interface HashSource {
   length: number;
   /** When given, the file must still have this mtime (and its length) when we are done reading it. */
   mtimeMs?: number;
+  /** When given, the opened file must lie under this real folder (checked on the descriptor, not the path). */
+  root?: string;
+  /** When given, the opened file must be this inode (the one the walk checked). */
+  dev?: number;
+  ino?: number;
 }
 
 export interface FilePiecesTask {
@@ -32,10 +39,53 @@ export class SourceChangedError extends Error {
   }
 }
 
+/** The opened file is not the one that was checked, or lies outside the folder: a path was swapped. */
+export class SourceEscapedError extends Error {
+  constructor(
+    readonly filePath: string,
+    why: string,
+  ) {
+    super(`${filePath} ${why}`);
+  }
+}
+
+/** The real path of an open descriptor (Linux /proc; elsewhere the path's, which a swap can race). */
+function openedPath(fd: number, file: string): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return realpathSync(file);
+  }
+}
+
+/** Open, then check what was opened: no check-then-open window for a symlink swap to use. */
+export function checkOpened(fd: number, source: HashSource): void {
+  const file = source.path!;
+  if (source.ino !== undefined) {
+    const st = fstatSync(fd);
+    if (st.ino !== source.ino || st.dev !== source.dev)
+      throw new SourceEscapedError(file, "was replaced by another file after the folder was listed");
+  }
+  if (source.root !== undefined) {
+    const real = openedPath(fd, file);
+    if (!real.startsWith(source.root.endsWith(sep) ? source.root : source.root + sep))
+      throw new SourceEscapedError(file, `resolves to ${real}, outside ${source.root}`);
+  }
+}
+
+/** The layout of hash sources (pad sources are the ones without a path). */
+export function sourceLayout(files: readonly HashSource[], pieceLength: number): FileLayout {
+  return new FileLayout(
+    files.map((f) => ({ pathSegments: [], length: f.length, padding: f.path === null })),
+    pieceLength,
+  );
+}
+
 const READ_CHUNK = 4 * 1024 * 1024;
 
 export class PieceHasher {
-  private readonly offsets: number[] = [];
+  /** Each source's offset in the v1 concatenation, from the one layout rule. */
+  private readonly offsets: number[];
   private readonly buffer: Buffer;
   private openSource: HashSource | null = null;
   private openFd = -1;
@@ -44,11 +94,7 @@ export class PieceHasher {
     private readonly files: HashSource[],
     private readonly pieceLength: number,
   ) {
-    let offset = 0;
-    for (const file of files) {
-      this.offsets.push(offset);
-      offset += file.length;
-    }
+    this.offsets = sourceLayout(files, pieceLength).files.map((f) => f.offset);
     this.buffer = Buffer.allocUnsafe(
       Math.max(pieceLength, Math.floor(READ_CHUNK / pieceLength) * pieceLength),
     );
@@ -83,7 +129,14 @@ export class PieceHasher {
   private fd(source: HashSource): number {
     if (this.openSource !== source) {
       this.close();
-      this.openFd = openSync(source.path!, "r");
+      const fd = openSync(source.path!, "r");
+      try {
+        checkOpened(fd, source);
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      this.openFd = fd;
       this.openSource = source;
     }
     return this.openFd;

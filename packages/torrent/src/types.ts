@@ -1,4 +1,6 @@
 // The public data shapes of @seedpress/torrent.
+import type { Metainfo } from "./metainfo.js";
+import type { WalkWarning } from "./walk.js";
 
 export type TorrentVersion = "v1" | "v2" | "hybrid";
 
@@ -25,7 +27,7 @@ export interface CreateTorrentOptions {
   createdBy?: string | false;
   /** `creation date` in seconds; default SOURCE_DATE_EPOCH or now; false leaves it out. */
   creationDate?: number | false;
-  /** Include dotfiles and OS junk (.DS_Store, Thumbs.db, desktop.ini). Default false. */
+  /** Include dotfiles and OS junk (the `junk` package's list: .DS_Store, Thumbs.db, ._*, *~ ...). Default false. */
   includeHidden?: boolean;
   /** Globs (matched against the path relative to the root, "/" separated). */
   include?: string[];
@@ -36,6 +38,8 @@ export interface CreateTorrentOptions {
   threads?: number;
   signal?: AbortSignal;
   onProgress?: (progress: HashProgress) => void;
+  /** Called for each file or link left out for safety (also listed in `warnings`). */
+  onWarning?: (warning: WalkWarning) => void;
 }
 
 /** One file of a torrent as we read it. `path` is "/"-joined, relative to the torrent's top folder. */
@@ -49,6 +53,19 @@ export interface TorrentFile {
   padding: boolean;
   /** v2: hex SHA-256 merkle root of the file (absent for empty files). */
   piecesRoot?: string;
+  /** BEP 47 symlink (`attr` "l"): its target inside the torrent, "/"-joined and sanitised; length 0. */
+  symlink?: string;
+  /** The path in the torrent was unsafe or malformed: `path` is libtorrent's sanitised reading of it. */
+  pathSanitized?: true;
+  /** With `pathSanitized`: the path as the torrent wrote it ("/"-joined), for display only. */
+  originalPath?: string;
+}
+
+/** A v2 piece layer that is missing or does not hash to its root: reported, not fatal (libtorrent loads these). */
+export interface PieceLayerIssue {
+  path: string;
+  piecesRoot: string;
+  reason: "missing" | "mismatch";
 }
 
 export interface TorrentMeta {
@@ -80,11 +97,17 @@ export interface TorrentMeta {
   pieceLayers?: Map<string, Uint8Array>;
   /** The exact bencoded `info` dictionary as found in the file. */
   infoBuffer: Uint8Array;
+  /** v2/hybrid files whose piece layer is missing or wrong (libtorrent loads these and fetches layers later). */
+  pieceLayerIssues?: PieceLayerIssue[];
+  /** The name was unsafe: `name` is sanitised (or the info hash when nothing was left). */
+  nameSanitized?: true;
 }
 
 export interface CreatedTorrent extends TorrentMeta {
   /** The whole .torrent, bencoded. */
   torrent: Uint8Array;
-  /** Non-fatal notes, e.g. a .torrent over 10 MB. */
+  /** Non-fatal notes: links left out of the walk, a .torrent over 10 MB. */
   warnings: string[];
+  /** The torrent as a value: re-wrap with other trackers or web seeds, write, magnet link. */
+  metainfo: Metainfo;
 }

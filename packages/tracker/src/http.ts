@@ -5,14 +5,14 @@ import { RequestError } from "./errors.js";
 import { parseAnnounce, parseScrape } from "./http-query.js";
 import { announceCompact, announceDict, failure, scrapeAnswer } from "./http-response.js";
 import { normalizeIp, writeIpv4, writeIpv6 } from "./ip.js";
-import { metricsText, statsHtml, trackerStats } from "./stats.js";
+import { metricsText, type StatsParts, statsHtml, trackerStats } from "./stats.js";
 import type { AnnounceOutput, Tracker } from "./tracker.js";
 
 export interface HttpHandlerOptions {
   /** Serve /stats, /stats.json and /metrics. Default true. */
   stats?: boolean;
-  /** Extra peer count for stats (the WebSocket side). */
-  wsPeers?: () => number;
+  /** The UDP and WebSocket front ends whose counters /stats and /metrics show (filled in as they start). */
+  parts?: StatsParts;
 }
 
 const TEXT = "text/plain";
@@ -47,9 +47,15 @@ export function compactAddress(ip: string, port: number): Buffer | undefined {
 }
 
 /** Body of an /announce answer (a bencoded failure for bad requests); a Promise only for async stores. */
-export function announceBody(tracker: Tracker, url: string, q: number, ip: string): Buffer | Promise<Buffer> {
+export function announceBody(
+  tracker: Tracker,
+  url: string,
+  q: number,
+  ip: string,
+  admitted = false,
+): Buffer | Promise<Buffer> {
   try {
-    tracker.admit(ip);
+    if (!admitted) tracker.admit(ip);
     const a = parseAnnounce(url, q);
     const addr = compactAddress(ip, a.port);
     if (addr === undefined) throw new RequestError("cannot tell the client's address");
@@ -76,9 +82,15 @@ export function announceBody(tracker: Tracker, url: string, q: number, ip: strin
 }
 
 /** Body of a /scrape answer (a bencoded failure for bad requests). */
-export function scrapeBody(tracker: Tracker, url: string, q: number, ip: string): Buffer | Promise<Buffer> {
+export function scrapeBody(
+  tracker: Tracker,
+  url: string,
+  q: number,
+  ip: string,
+  admitted = false,
+): Buffer | Promise<Buffer> {
   try {
-    tracker.admit(ip);
+    if (!admitted) tracker.admit(ip);
     const hashes = parseScrape(url, q);
     const sync = tracker.scrapeSync(hashes, "http");
     if (sync) return scrapeAnswer(sync);
@@ -123,15 +135,16 @@ export function createHttpHandler(tracker: Tracker, options: HttpHandlerOptions 
       return;
     }
     if (withStats && (path === "/stats" || path === "/stats.json" || path === "/metrics")) {
-      const s = trackerStats(tracker, options.wsPeers?.() ?? 0);
       const accept = req.headers.accept ?? "";
-      if (path === "/metrics") send(res, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText(s));
-      else if (
-        path === "/stats.json" ||
-        (accept.includes("application/json") && !accept.includes("text/html"))
-      ) {
-        send(res, 200, "application/json; charset=utf-8", JSON.stringify(s));
-      } else send(res, 200, "text/html; charset=utf-8", statsHtml(s));
+      void trackerStats(tracker, options.parts).then((s) => {
+        if (path === "/metrics") send(res, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText(s));
+        else if (
+          path === "/stats.json" ||
+          (accept.includes("application/json") && !accept.includes("text/html"))
+        ) {
+          send(res, 200, "application/json; charset=utf-8", JSON.stringify(s));
+        } else send(res, 200, "text/html; charset=utf-8", statsHtml(s));
+      });
       return;
     }
     if (next) {

@@ -21,13 +21,19 @@ export interface UdpListenOptions {
 }
 
 export class ConnectionIds {
-  private readonly key = randomBytes(32);
+  private readonly key: Buffer;
   private cachedSlot = -1;
   private cached: Hash[] = [];
   /** The last id computed per address and slot: a client announcing many torrents costs one hash. */
   private recent = new Map<string, Buffer>();
 
-  constructor(private readonly clock: () => number) {}
+  /** `secret`: shared by processes that answer the same clients (--workers), else random. */
+  constructor(
+    private readonly clock: () => number,
+    secret?: string,
+  ) {
+    this.key = secret === undefined ? randomBytes(32) : createHash("sha256").update(secret).digest();
+  }
 
   private base(slot: number): Hash {
     if (slot !== this.cachedSlot) {
@@ -84,12 +90,20 @@ export class ConnectionIds {
   }
 }
 
+/** The UDP side's own counters. */
+export interface UdpMetrics {
+  connects: number;
+  /** Datagrams dropped (junk, bad protocol id, unknown action, forged id) or refused. */
+  badPackets: number;
+}
+
 export class UdpTracker {
   readonly sockets: Socket[] = [];
+  readonly metrics: UdpMetrics = { connects: 0, badPackets: 0 };
   readonly ids: ConnectionIds;
 
   constructor(private readonly tracker: Tracker) {
-    this.ids = new ConnectionIds(tracker.clock);
+    this.ids = new ConnectionIds(tracker.clock, tracker.udpSecret);
   }
 
   async listen(options: UdpListenOptions = {}): Promise<{ address: string; port: number; family: string }[]> {
@@ -135,48 +149,56 @@ export class UdpTracker {
     return reply;
   }
 
+  /**
+   * The reply to one datagram, or undefined to stay silent. Nothing that could come from a forged source
+   * address gets an answer larger than itself: junk, a bad protocol id, an unknown action, a connection
+   * id we did not give that address, and anything past the rate limit are dropped (as opentracker does);
+   * refusals of well-formed requests are cut to the request's size.
+   */
   private handle(width: 6 | 18, msg: Buffer, rinfo: RemoteInfo): Buffer | Promise<Buffer> | undefined {
     const tracker = this.tracker;
     // Fewer than 16 bytes has no transaction id to answer with.
-    if (msg.length < 16) {
-      tracker.metrics.udpBadPackets++;
-      return undefined;
-    }
+    if (msg.length < 16) return this.drop("packet too short");
+    const ip = normalizeIp(rinfo.address);
+    if (!tracker.take(ip)) return undefined;
     const action = msg.readUInt32BE(8);
     const tx = msg.readUInt32BE(12);
-    const ip = normalizeIp(rinfo.address);
+    if (action === 0) {
+      if (msg.readUInt32BE(0) !== PROTOCOL_ID_HI || msg.readUInt32BE(4) !== PROTOCOL_ID_LO)
+        return this.drop("bad protocol id in connect");
+      this.metrics.connects++;
+      const out = Buffer.allocUnsafe(16);
+      out.writeUInt32BE(0, 0);
+      out.writeUInt32BE(tx, 4);
+      this.ids.write(ip, out, 8);
+      return out;
+    }
+    if (action !== 1 && action !== 2) return this.drop("unknown action");
+    if (!this.ids.check(ip, msg, 0)) return this.drop("invalid or expired connection id");
     try {
-      tracker.admit(ip);
-      if (action === 0) {
-        if (msg.readUInt32BE(0) !== PROTOCOL_ID_HI || msg.readUInt32BE(4) !== PROTOCOL_ID_LO) {
-          throw new RequestError("bad protocol id in connect");
-        }
-        tracker.metrics.udpConnects++;
-        const out = Buffer.allocUnsafe(16);
-        out.writeUInt32BE(0, 0);
-        out.writeUInt32BE(tx, 4);
-        this.ids.write(ip, out, 8);
-        return out;
-      }
-      if (action !== 1 && action !== 2) throw new RequestError("unknown action");
-      if (!this.ids.check(ip, msg, 0)) throw new RequestError("invalid or expired connection id");
       if (action === 1) {
         const r = this.announce(width, msg, tx, ip);
-        return r instanceof Promise ? r.catch((e) => this.refuse(tx, e)) : r;
+        return r instanceof Promise ? r.catch((e) => this.refuse(tx, e, msg.length)) : r;
       }
       return this.scrape(msg, tx);
     } catch (error) {
-      return this.refuse(tx, error);
+      return this.refuse(tx, error, msg.length);
     }
   }
 
-  private refuse(tx: number, error: unknown): Buffer {
+  private drop(reason: string): undefined {
+    this.metrics.badPackets++;
+    this.tracker.fail(reason);
+    return undefined;
+  }
+
+  private refuse(tx: number, error: unknown, limit: number): Buffer {
     const tracker = this.tracker;
     const reason = error instanceof RequestError ? error.reason : "internal tracker error";
     if (!(error instanceof RequestError)) tracker.emit("warning", error);
-    tracker.metrics.udpBadPackets++;
+    this.metrics.badPackets++;
     tracker.fail(reason);
-    return errorPacket(tx, reason);
+    return errorPacket(tx, reason, limit);
   }
 
   private announce(width: 6 | 18, msg: Buffer, tx: number, ip: string): Buffer | Promise<Buffer> {
@@ -289,8 +311,10 @@ function literalLookup(
   callback(null, address, family === 6 || address.includes(":") ? 6 : 4);
 }
 
-export function errorPacket(tx: number, message: string): Buffer {
-  const text = Buffer.from(message);
+/** An error reply, at most `limit` bytes long (the message is cut to fit). */
+export function errorPacket(tx: number, message: string, limit = Number.POSITIVE_INFINITY): Buffer {
+  const full = Buffer.from(message);
+  const text = full.subarray(0, Math.max(0, Math.min(full.length, limit - 8)));
   const out = Buffer.allocUnsafe(8 + text.length);
   out.writeUInt32BE(3, 0);
   out.writeUInt32BE(tx, 4);

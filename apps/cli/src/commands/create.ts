@@ -1,8 +1,11 @@
-import path from "node:path";
-import { createTorrent, type TorrentVersion, writeTorrentFile } from "@seedpress/torrent";
-import { formatBytes, parseByteSize, parseCommandArgs } from "../args.js";
+// `seedpress create`: the output is checked before hashing (see output-file.ts), then the library
+// hashes and the torrent is written atomically.
+import { createTorrent, type TorrentVersion, toMagnet, writeTorrentFile } from "@seedpress/torrent";
+import { formatBytes, parseCommandArgs, parsePieceLength, parseThreads } from "../args.js";
 import { type Command, UsageError } from "../command.js";
-import { printFields, printJson } from "../output.js";
+import { torrentJson } from "../json.js";
+import { printFields, printJson, warn } from "../output.js";
+import { checkStillFree, planOutput } from "../output-file.js";
 import { createProgressBar } from "../progress.js";
 
 export const create: Command = {
@@ -11,7 +14,9 @@ export const create: Command = {
   usage: `
 Usage: seedpress create <path> [options]
 
-  -o, --output FILE        where to write the .torrent (default: <name>.torrent)
+  -o, --output FILE        where to write the .torrent (default: <name>.torrent); never over an
+                           existing file without --force, never over the input, a link or a device
+  -f, --force              replace an existing .torrent
       --v1 | --v2 | --hybrid   metainfo version (default: v1)
   -l, --piece-length SIZE  bytes, or 256KiB / 1MiB..., or auto (default: auto, 1,000-2,000 pieces)
   -a, --announce URL       tracker URL; repeat for more (each its own tier)
@@ -27,13 +32,15 @@ Usage: seedpress create <path> [options]
       --no-date            no "creation date" (SOURCE_DATE_EPOCH sets it otherwise)
       --no-created-by      no "created by"
   -t, --threads N          hashing threads (default: number of cores)
-      --json               print the result as JSON
+      --check-web-seeds    then fetch every piece from each --web-seed and check it (exit 1 if one fails)
+      --json               print the torrent as JSON (the shape of \`info --json\`, plus "file")
 `,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
       argv,
       {
         output: { type: "string", short: "o" },
+        force: { type: "boolean", short: "f" },
         v1: { type: "boolean" },
         v2: { type: "boolean" },
         hybrid: { type: "boolean" },
@@ -52,22 +59,19 @@ Usage: seedpress create <path> [options]
         "no-created-by": { type: "boolean" },
         threads: { type: "string", short: "t" },
         json: { type: "boolean" },
+        "check-web-seeds": { type: "boolean" },
       },
       { min: 1, max: 1, names: "one <path>" },
     );
     const picked = (["v1", "v2", "hybrid"] as const).filter((v) => values[v]);
     if (picked.length > 1) throw new UsageError("choose one of --v1, --v2, --hybrid");
     const version: TorrentVersion = picked[0] ?? "v1";
-    const pieceLengthText = values["piece-length"] ?? "auto";
-    const pieceLength =
-      pieceLengthText === "auto" ? "auto" : parseByteSize(pieceLengthText, "--piece-length");
-    let threads: number | undefined;
-    if (values.threads !== undefined) {
-      threads = Number(values.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256)
-        throw new UsageError(`--threads "${values.threads}" is not a count from 1 to 256`);
-    }
+    const pieceLength = parsePieceLength(values["piece-length"]);
+    const threads = parseThreads(values.threads);
+    if (values["check-web-seeds"] && !values["web-seed"]?.length)
+      throw new UsageError("--check-web-seeds needs at least one --web-seed URL");
     const input = positionals[0]!;
+    const plan = await planOutput(input, { output: values.output, name: values.name, force: values.force });
     const bar = createProgressBar("hashing");
     const result = await createTorrent(input, {
       version,
@@ -79,7 +83,7 @@ Usage: seedpress create <path> [options]
       comment: values.comment,
       name: values.name,
       include: values.include,
-      exclude: values.exclude,
+      exclude: [...(values.exclude ?? []), ...plan.exclude],
       includeHidden: values.hidden,
       tailPad: !values["no-tail-pad"],
       creationDate: values["no-date"] ? false : undefined,
@@ -88,34 +92,31 @@ Usage: seedpress create <path> [options]
       onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal),
     });
     bar.finish();
-    const output = values.output ?? `${result.name}.torrent`;
-    await writeTorrentFile(output, result.torrent);
-    for (const warning of result.warnings) process.stderr.write(`seedpress create: warning: ${warning}\n`);
-    const files = result.files.filter((f) => !f.padding).length;
+    await checkStillFree(plan, values.force);
+    await writeTorrentFile(plan.file, result.torrent);
+    for (const warning of result.warnings) warn("create", warning);
+    const check = values["check-web-seeds"] ? await import("./mirrors.js") : undefined;
+    const webSeedCheck = await check?.checkWithProgress(result, { pieces: "all" });
     if (values.json) {
       printJson({
-        file: path.resolve(output),
-        name: result.name,
-        version: result.version,
-        infoHash: result.infoHash,
-        infoHashV2: result.infoHashV2,
-        pieceLength: result.pieceLength,
-        pieces: result.pieceCount,
-        length: result.length,
-        files,
+        file: plan.file,
+        ...torrentJson(result, toMagnet(result)),
         warnings: result.warnings,
+        ...(webSeedCheck ? { webSeedCheck } : {}),
       });
-    } else {
-      printFields([
-        ["wrote", output],
-        ["name", result.name],
-        ["version", result.version],
-        ["info hash", result.infoHash],
-        ["info hash v2", result.infoHashV2],
-        ["size", `${formatBytes(result.length)} in ${files} file${files === 1 ? "" : "s"}`],
-        ["pieces", `${result.pieceCount} × ${formatBytes(result.pieceLength)}`],
-      ]);
+      return webSeedCheck?.ok === false ? 1 : 0;
     }
-    return 0;
+    const files = result.files.filter((f) => !f.padding).length;
+    printFields([
+      ["wrote", plan.file],
+      ["name", result.name],
+      ["version", result.version],
+      ["info hash", result.infoHash],
+      ["info hash v2", result.infoHashV2],
+      ["size", `${formatBytes(result.length)} in ${files} file${files === 1 ? "" : "s"}`],
+      ["pieces", `${result.pieceCount} × ${formatBytes(result.pieceLength)}`],
+    ]);
+    if (webSeedCheck) check?.printMirrorReport(webSeedCheck);
+    return webSeedCheck?.ok === false ? 1 : 0;
   },
 };

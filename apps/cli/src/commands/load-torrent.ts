@@ -1,21 +1,25 @@
-// Reads a .torrent file for a command, turning a missing file into a one-line error.
-import { readFile } from "node:fs/promises";
-import { parseTorrent, type TorrentMeta } from "@seedpress/torrent";
+// Reads a .torrent file for a command through the torrent package's one safe reader (a regular file
+// only, streamed up to the size limit), turning a missing or unreadable file into a one-line error.
+import { Metainfo, type TorrentMeta } from "@seedpress/torrent";
 import { UsageError } from "../command.js";
+import { errnoInWords } from "../failure.js";
 
-export async function loadTorrent(file: string): Promise<TorrentMeta> {
-  let bytes: Uint8Array;
+export async function loadMetainfo(file: string): Promise<Metainfo> {
   try {
-    bytes = await readFile(file);
+    return await Metainfo.read(file);
   } catch (error) {
-    throw new UsageError(
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  try {
-    return parseTorrent(bytes);
-  } catch (error) {
-    (error as Error).message = `${file}: ${(error as Error).message}`;
+    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_TORRENT_PATH_NOT_FOUND")
+      throw new UsageError(`cannot read ${file}: ${errnoInWords("ENOENT")}`);
+    if (code === "ERR_TORRENT_PATH_UNREADABLE" && cause?.code) {
+      throw new UsageError(`cannot read ${file}: ${errnoInWords(cause.code)}`);
+    }
+    if (error instanceof Error && !error.message.includes(file)) error.message = `${file}: ${error.message}`;
     throw error;
   }
+}
+
+export async function loadTorrent(file: string): Promise<TorrentMeta> {
+  return (await loadMetainfo(file)).meta;
 }

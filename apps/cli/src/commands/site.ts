@@ -1,7 +1,7 @@
-import { formatSummary, type SiteMode, torrentifySite } from "@seedpress/site";
-import { parseByteSize, parseCommandArgs } from "../args.js";
+import { formatSummary, type SiteMode, type SiteOptions, torrentifySite } from "@seedpress/site";
+import { parseByteSize, parseCommandArgs, parsePieceLength, parseThreads } from "../args.js";
 import { type Command, UsageError } from "../command.js";
-import { printJson } from "../output.js";
+import { print, printJson, warn } from "../output.js";
 import { createProgressBar } from "../progress.js";
 
 export const site: Command = {
@@ -26,75 +26,16 @@ For generators with no JS plugin API (Hugo, Jekyll, MkDocs, Docusaurus' output):
       --no-manifest        write no manifest
   -l, --piece-length SIZE  bytes, or 256KiB / 1MiB..., or auto (default: auto)
   -t, --threads N          hashing threads (default: number of cores)
+      --max-page-size SIZE pages bigger than this are left unread, with a warning (default: 16MiB)
+      --max-links-per-page N  download links rewritten per page at most (default: 10000)
       --strict             any warning (missing file, bad link) fails the run before anything is written
       --json               print the manifest as JSON
 `,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        "base-url": { type: "string", short: "u" },
-        include: { type: "string", short: "i", multiple: true },
-        exclude: { type: "string", multiple: true },
-        "min-size": { type: "string" },
-        announce: { type: "string", short: "a", multiple: true },
-        mode: { type: "string", short: "m" },
-        map: { type: "string", multiple: true },
-        cache: { type: "string" },
-        "no-cache": { type: "boolean" },
-        manifest: { type: "string" },
-        "no-manifest": { type: "boolean" },
-        "piece-length": { type: "string", short: "l" },
-        threads: { type: "string", short: "t" },
-        strict: { type: "boolean" },
-        json: { type: "boolean" },
-      },
-      { min: 1, max: 1, names: "one <built-dir>" },
-    );
-    const baseUrl = values["base-url"];
-    if (!baseUrl)
-      throw new UsageError("--base-url URL is required: the absolute public URL of the built site");
-    const mode = (values.mode ?? "swap") as SiteMode;
-    if (!["swap", "append", "magnet"].includes(mode))
-      throw new UsageError(`--mode "${values.mode}" is not one of swap, append, magnet`);
-    const map: Record<string, string> = {};
-    for (const entry of values.map ?? []) {
-      const eq = entry.indexOf("=");
-      if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--map "${entry}" is not PREFIX=DIR`);
-      map[entry.slice(0, eq)] = entry.slice(eq + 1);
-    }
-    let threads: number | undefined;
-    if (values.threads !== undefined) {
-      threads = Number(values.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256)
-        throw new UsageError(`--threads "${values.threads}" is not a count from 1 to 256`);
-    }
-    const pieceLengthText = values["piece-length"] ?? "auto";
+    const { values, positionals } = parseSiteArgs(argv);
     const bar = createProgressBar("hashing");
     const result = await torrentifySite({
-      dir: positionals[0] ?? ".",
-      baseUrl,
-      ...(values.include ? { include: values.include } : {}),
-      ...(values.exclude ? { exclude: values.exclude } : {}),
-      ...(values["min-size"] !== undefined
-        ? { minSize: parseByteSize(values["min-size"], "--min-size") }
-        : {}),
-      ...(values.announce ? { announce: values.announce } : {}),
-      mode,
-      map,
-      ...(values["no-cache"]
-        ? { cacheFile: false as const }
-        : values.cache
-          ? { cacheFile: values.cache }
-          : {}),
-      ...(values["no-manifest"]
-        ? { manifest: false as const }
-        : values.manifest
-          ? { manifest: values.manifest }
-          : {}),
-      pieceLength: pieceLengthText === "auto" ? "auto" : parseByteSize(pieceLengthText, "--piece-length"),
-      ...(threads === undefined ? {} : { threads }),
-      strict: values.strict ?? false,
+      ...siteOptions(values, positionals[0] ?? "."),
       onProgress: (e) => {
         if (e.type === "hash") bar.update(e.bytesDone, e.bytesTotal);
       },
@@ -103,14 +44,81 @@ For generators with no JS plugin API (Hugo, Jekyll, MkDocs, Docusaurus' output):
     if (values.json) {
       printJson(result);
     } else {
-      const [head, ...rest] = formatSummary(result).split("\n");
-      process.stdout.write(`${head}\n`);
-      for (const link of result.links)
-        process.stdout.write(`  ${link.page}: ${link.href} → ${link.newHref}\n`);
-      if (result.manifest) process.stdout.write(`manifest: ${result.manifest}\n`);
-      for (const line of rest)
-        process.stderr.write(`${line.replace(/^ {2}warning: /, "seedpress site: warning: ")}\n`);
+      print(`${formatSummary(result).split("\n")[0]}\n`);
+      for (const link of result.links) print(`  ${link.page}: ${link.href} → ${link.newHref}\n`);
+      if (result.manifest) print(`manifest: ${result.manifest}\n`);
+      for (const w of result.warnings) warn("site", w.message);
     }
     return 0;
   },
 };
+
+function parseSiteArgs(argv: string[]) {
+  return parseCommandArgs(
+    argv,
+    {
+      "base-url": { type: "string", short: "u" },
+      include: { type: "string", short: "i", multiple: true },
+      exclude: { type: "string", multiple: true },
+      "min-size": { type: "string" },
+      announce: { type: "string", short: "a", multiple: true },
+      mode: { type: "string", short: "m" },
+      map: { type: "string", multiple: true },
+      cache: { type: "string" },
+      "no-cache": { type: "boolean" },
+      manifest: { type: "string" },
+      "no-manifest": { type: "boolean" },
+      "piece-length": { type: "string", short: "l" },
+      threads: { type: "string", short: "t" },
+      "max-page-size": { type: "string" },
+      "max-links-per-page": { type: "string" },
+      strict: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    { min: 1, max: 1, names: "one <built-dir>" },
+  );
+}
+
+type SiteValues = ReturnType<typeof parseSiteArgs>["values"];
+
+/** The SiteOptions the arguments ask for (progress aside); bad values are usage errors. */
+function siteOptions(values: SiteValues, dir: string): SiteOptions {
+  const baseUrl = values["base-url"];
+  if (!baseUrl) throw new UsageError("--base-url URL is required: the absolute public URL of the built site");
+  const mode = (values.mode ?? "swap") as SiteMode;
+  if (!["swap", "append", "magnet"].includes(mode))
+    throw new UsageError(`--mode "${values.mode}" is not one of swap, append, magnet`);
+  const map: Record<string, string> = {};
+  for (const entry of values.map ?? []) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--map "${entry}" is not PREFIX=DIR`);
+    map[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  const threads = parseThreads(values.threads);
+  const maxLinksText = values["max-links-per-page"];
+  if (maxLinksText !== undefined && !/^\d+$/.test(maxLinksText))
+    throw new UsageError(`--max-links-per-page "${maxLinksText}" is not a whole number`);
+  return {
+    dir,
+    baseUrl,
+    ...(values.include ? { include: values.include } : {}),
+    ...(values.exclude ? { exclude: values.exclude } : {}),
+    ...(values["min-size"] !== undefined ? { minSize: parseByteSize(values["min-size"], "--min-size") } : {}),
+    ...(values.announce ? { announce: values.announce } : {}),
+    mode,
+    map,
+    ...(values["no-cache"] ? { cacheFile: false as const } : values.cache ? { cacheFile: values.cache } : {}),
+    ...(values["no-manifest"]
+      ? { manifest: false as const }
+      : values.manifest
+        ? { manifest: values.manifest }
+        : {}),
+    pieceLength: parsePieceLength(values["piece-length"]),
+    ...(threads === undefined ? {} : { threads }),
+    ...(values["max-page-size"] !== undefined
+      ? { maxPageSize: parseByteSize(values["max-page-size"], "--max-page-size") }
+      : {}),
+    ...(maxLinksText === undefined ? {} : { maxLinksPerPage: Number(maxLinksText) }),
+    strict: values.strict ?? false,
+  };
+}

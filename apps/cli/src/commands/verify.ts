@@ -1,9 +1,31 @@
-import { verifyTorrent } from "@seedpress/torrent";
-import { formatBytes, parseCommandArgs } from "../args.js";
+// `seedpress verify`: checks local data against a .torrent; exit 1 lists what does not match.
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { type TorrentMeta, verifyTorrent } from "@seedpress/torrent";
+import { formatBytes, parseCommandArgs, parseThreads } from "../args.js";
 import { type Command, UsageError } from "../command.js";
-import { printJson } from "../output.js";
+import { escapeForTerminal as esc } from "../escape.js";
+import { print, printJson } from "../output.js";
 import { createProgressBar } from "../progress.js";
 import { loadTorrent } from "./load-torrent.js";
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+/** The usual slip: the folder that holds the torrent's top folder, given instead of the top folder. */
+async function checkNotParent(meta: TorrentMeta, content: string): Promise<void> {
+  const first = meta.files.find((f) => !f.padding);
+  if (meta.singleFile || !first) return; // a single file is found in the folder given, as imdl does
+  const inside = path.join(content, meta.name);
+  if (!(await exists(path.join(content, first.path))) && (await exists(path.join(inside, first.path)))) {
+    throw new UsageError(
+      `${content} holds the torrent's folder "${meta.name}": give the folder itself (seedpress verify … ${inside})`,
+    );
+  }
+}
 
 export const verify: Command = {
   name: "verify",
@@ -13,6 +35,11 @@ Usage: seedpress verify <file.torrent> <path> [--json] [--threads N]
 
   <path> is the content itself: the file, or the torrent's top folder.
   Exit 0 when every piece matches, 1 with the list of bad files and pieces, 2 on bad input.
+
+  -t, --threads N   hashing threads (default: number of cores)
+      --json        print {ok, version, checkedBytes, totalBytes, badPieceCount, pieceCount,
+                    failures: [{path, reason: "hash"|"missing"|"size"|"unsafe", piece?, start?, end?,
+                    expectedLength?, actualLength?}]}
 `,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
@@ -20,10 +47,9 @@ Usage: seedpress verify <file.torrent> <path> [--json] [--threads N]
       { json: { type: "boolean" }, threads: { type: "string", short: "t" } },
       { min: 2, max: 2, names: "<file.torrent> <path>" },
     );
-    const threads = values.threads === undefined ? undefined : Number(values.threads);
-    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
-      throw new UsageError(`--threads "${values.threads}" is not a positive count`);
+    const threads = parseThreads(values.threads);
     const meta = await loadTorrent(positionals[0]!);
+    await checkNotParent(meta, positionals[1]!);
     const bar = createProgressBar("verifying");
     const report = await verifyTorrent(meta, positionals[1]!, {
       threads,
@@ -33,20 +59,21 @@ Usage: seedpress verify <file.torrent> <path> [--json] [--threads N]
     if (values.json) {
       printJson(report);
     } else if (report.ok) {
-      process.stdout.write(
-        `ok: ${meta.name}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`,
+      print(
+        `ok: ${esc(meta.name)}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`,
       );
     } else {
-      process.stdout.write(
-        `FAILED: ${meta.name}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`,
-      );
+      print(`FAILED: ${esc(meta.name)}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`);
       for (const f of report.failures) {
-        if (f.reason === "hash")
-          process.stdout.write(`  ${f.path}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
-        else if (f.reason === "missing") process.stdout.write(`  ${f.path}: missing\n`);
+        const where = esc(f.path);
+        if (f.reason === "hash" && f.piece === undefined)
+          print(`  ${where}: bad (no piece layer to say which piece)\n`);
+        else if (f.reason === "hash")
+          print(`  ${where}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
+        else if (f.reason === "missing") print(`  ${where}: missing\n`);
         else if (f.reason === "size")
-          process.stdout.write(`  ${f.path}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
-        else process.stdout.write(`  ${f.path}: leads outside the folder, not read\n`);
+          print(`  ${where}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
+        else print(`  ${where}: leads outside the folder, not read\n`);
       }
     }
     return report.ok ? 0 : 1;

@@ -47,10 +47,46 @@ describe("bencode", () => {
     ["x", "unexpected byte"],
     ["99999999999999999999:a", "string length"],
     ["i99999999999999999999e", "too large"],
-    ["l".repeat(1000) + "e".repeat(1000), "nested too deeply"],
   ])("rejects %j with a clear error", (input, message) => {
     expect(() => decode(bytes(input))).toThrowError(
       expect.objectContaining({ code: "ERR_TORRENT_BENCODE", message: expect.stringContaining(message) }),
     );
+  });
+
+  it("stops at the nesting and token limits with ERR_TORRENT_LIMIT", () => {
+    const deep = (n: number) => bytes("l".repeat(n) + "e".repeat(n));
+    expect(() => decode(deep(99))).not.toThrow();
+    expect(() => decode(deep(100))).toThrowError(
+      expect.objectContaining({ code: "ERR_TORRENT_LIMIT", message: expect.stringContaining("maxDepth") }),
+    );
+    // "li1ei2ee": list, two integers, list end = 4 tokens.
+    expect(() => decode(bytes("li1ei2ee"), { maxTokens: 4 })).not.toThrow();
+    expect(() => decode(bytes("li1ei2ee"), { maxTokens: 3 })).toThrowError(
+      expect.objectContaining({ code: "ERR_TORRENT_LIMIT", message: expect.stringContaining("maxTokens") }),
+    );
+  });
+
+  it("keeps the first of repeated keys (as libtorrent) and reports repeats and disorder", () => {
+    const { value, keyIssues } = decode(bytes("d1:bi1e1:ai2e1:bi3ee"));
+    expect((value as Map<string, unknown>).get("b")).toBe(1);
+    expect(keyIssues).toEqual([
+      { kind: "unsorted", key: "a", at: 7 },
+      { kind: "duplicate", key: "b", at: 13 },
+    ]);
+  });
+
+  it("names the first key issue inside the top-level info only", () => {
+    expect(decode(bytes("d1:zi1e1:ai1e4:infod1:ai1eee")).infoKeyIssue).toBeUndefined();
+    expect(decode(bytes("d4:infod1:ai1e1:ai2eee")).infoKeyIssue).toMatchObject({
+      kind: "duplicate",
+      key: "a",
+    });
+  });
+
+  it("reads past trailing bytes only when asked", () => {
+    expect(() => decode(bytes("i1eXYZ"))).toThrowError(
+      expect.objectContaining({ message: expect.stringContaining("trailing") }),
+    );
+    expect(decode(bytes("i1eXYZ"), { allowTrailing: true })).toMatchObject({ value: 1, end: 3 });
   });
 });

@@ -206,7 +206,7 @@ describe("createTorrent's result", () => {
     async (version) => {
       for (const input of [folder, path.join(folder, "b", "c.bin")]) {
         for (const tailPad of [true, false]) {
-          const { torrent, warnings, ...meta } = await createTorrent(input, {
+          const { torrent, warnings, metainfo, ...meta } = await createTorrent(input, {
             version,
             pieceLength: 16384,
             tailPad,
@@ -218,6 +218,7 @@ describe("createTorrent's result", () => {
           });
           expect(warnings).toEqual([]);
           expect(plain(meta)).toEqual(plain(parseTorrent(torrent)));
+          expect(Buffer.from(metainfo.toBytes()).equals(Buffer.from(torrent))).toBe(true);
         }
       }
     },

@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "seedpress_hash",
-      "sources": ["native/hash.c"],
+      "sources": ["hash.c"],
       "cflags": ["-O3", "-Wno-deprecated-declarations"]
     }
   ]

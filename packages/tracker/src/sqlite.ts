@@ -1,17 +1,22 @@
-// Durable state in SQLite (better-sqlite3, WAL): completed counters and hashes allowed through the API.
+// Durable state in SQLite (better-sqlite3, WAL), loaded only when the optional dependency is present.
 // Each `completed` is its own committed transaction, so a crash or `kill -9` loses no count.
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import type { DurableState, SqliteConstructor } from "./durable.js";
 import { TrackerError } from "./errors.js";
 
-export class TrackerDb {
+export class SqliteState implements DurableState {
+  readonly engine = "sqlite";
   private readonly db: Database.Database;
   private readonly bump: Database.Statement<[Buffer]>;
   private readonly addAllowed: Database.Statement<[Buffer]>;
   private readonly delAllowed: Database.Statement<[Buffer]>;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    Sqlite: SqliteConstructor,
+  ) {
     try {
-      this.db = new Database(file);
+      this.db = new Sqlite(file);
       this.db.pragma("journal_mode = WAL");
       // NORMAL in WAL mode: a commit is in the OS before the call returns (survives a killed process);
       // only a power cut can lose the last commits.
@@ -25,9 +30,7 @@ export class TrackerDb {
       throw new TrackerError(
         "ERR_TRACKER_DB",
         `${file}: cannot open the tracker database (${(error as Error).message})`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
     this.bump = this.db.prepare(
@@ -37,7 +40,6 @@ export class TrackerDb {
     this.delAllowed = this.db.prepare("DELETE FROM allowed WHERE info_hash = ?");
   }
 
-  /** Every stored counter, keyed by 20-byte latin1 swarm key. */
   counters(): Map<string, number> {
     const rows = this.db.prepare("SELECT info_hash, count FROM completed").all() as {
       info_hash: Buffer;

@@ -1,0 +1,68 @@
+// The stages of torrentifySite, each called on its own: scan writes nothing, hashing writes nothing,
+// torrents go before pages, and every stage reports into the one warning collector.
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { HashCache } from "../src/hash-cache.js";
+import { hashTargets } from "../src/hash-targets.js";
+import { writeManifest } from "../src/manifest.js";
+import { rewritePages } from "../src/rewrite-pages.js";
+import { startRun } from "../src/run.js";
+import { scanPages } from "../src/scan-pages.js";
+import { writeTorrents } from "../src/write-torrents.js";
+import { libtorrentInfoHash, pseudoRandom, put, tempDir } from "./helpers.js";
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+describe("torrentifySite's stages", () => {
+  it("scan -> hash -> write torrents -> rewrite pages -> manifest, one step at a time", async () => {
+    const site = join(await tempDir(), "dist");
+    const page = `<a href="a.iso">a</a> <a href="gone.iso">b</a> <a href="https://elsewhere.org/c.iso">c</a>`;
+    await put(site, "index.html", page);
+    await put(site, "plain.html", `<a href="about/">about</a>`);
+    await put(site, "a.iso", pseudoRandom(1024 * 1024 + 3, 21));
+    const run = startRun({ dir: site, baseUrl: "https://example.com/", cacheFile: false });
+
+    const scanned = await scanPages(run);
+    expect(scanned.pageCount).toBe(2);
+    expect(scanned.pages.map((p) => p.rel)).toEqual(["index.html"]);
+    expect(scanned.targets.map((t) => t.url.href)).toEqual([
+      "https://example.com/a.iso",
+      "https://example.com/gone.iso",
+    ]);
+    expect(run.warnings.list).toEqual([]);
+
+    const counts = await hashTargets(run, await HashCache.open(false), scanned.targets);
+    expect(counts).toMatchObject({ hashed: 1, cached: 0, skippedSmall: 0 });
+    const made = scanned.targets[0]?.made?.result;
+    expect(made?.infoHash).toBe(await libtorrentInfoHash(join(site, "a.iso"), made?.pieceLength ?? 0));
+    expect(run.warnings.list.map((w) => `${w.code} ${w.href}`)).toEqual(["ERR_SITE_MISSING_FILE gone.iso"]);
+    expect(await exists(join(site, "a.iso.torrent"))).toBe(false);
+
+    await writeTorrents(run, scanned.targets);
+    expect(await exists(join(site, "a.iso.torrent"))).toBe(true);
+    expect(await readFile(join(site, "index.html"), "utf8")).toBe(page);
+
+    const rewritten = await rewritePages(run, scanned.pages);
+    expect(rewritten.pagesChanged).toBe(1);
+    expect(rewritten.links.map((l) => l.newHref)).toEqual(["a.iso.torrent"]);
+    expect(await readFile(join(site, "index.html"), "utf8")).toContain(`<a href="a.iso.torrent"`);
+
+    const result = {
+      baseUrl: run.o.base.href,
+      mode: run.o.mode,
+      files: [made!],
+      links: rewritten.links,
+      warnings: run.warnings.list,
+      summary: { pages: 2, pagesChanged: 1, links: 1, files: 1, ...counts, warnings: 1 },
+    };
+    await writeManifest(run, result);
+    const manifest = JSON.parse(await readFile(join(site, "seedpress-manifest.json"), "utf8"));
+    expect(manifest.warnings).toHaveLength(1);
+    expect(manifest.links[0].infoHash).toBe(made?.infoHash);
+  });
+});
