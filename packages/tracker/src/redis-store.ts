@@ -202,10 +202,7 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
   private async send(args: (string | Buffer)[]): Promise<Reply> {
     if (!this.up || this.closed) throw storageUnavailable();
     try {
-      return await Promise.race([
-        this.client.sendCommand<Reply>(args, COMMAND),
-        this.deadline(),
-      ]);
+      return await Promise.race([this.client.sendCommand<Reply>(args, COMMAND), this.deadline()]);
     } catch (error) {
       if ((error as Error).message?.startsWith("NOSCRIPT")) throw error;
       if ((error as { code?: string }).code === "ERR_TRACKER_STORE") throw error;
