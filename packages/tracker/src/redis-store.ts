@@ -359,11 +359,9 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
     this.closed = true;
     this.up = false;
     this.subscriber?.destroy();
-    try {
-      if (this.client.isOpen) await this.client.close();
-      else this.client.destroy();
-    } catch {
-      this.client.destroy();
-    }
+    // A graceful close waits for replies; while Redis is unreachable there may be none coming.
+    const graceful = this.client.isOpen ? this.client.close().catch(() => undefined) : Promise.resolve();
+    await Promise.race([graceful, new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (this.client.isOpen) this.client.destroy();
   }
 }
