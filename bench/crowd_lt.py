@@ -73,7 +73,8 @@ while time.time() < deadline:
     for i, (ses, handle) in list(sessions.items()):
         ses.pop_alerts()
         status = handle.status()
-        total += status.total_wanted_done
+        if i not in done_at or now - done_at[i] < linger:
+            total += status.total_wanted_done
         if i not in done_at and status.is_seeding:
             done_at[i] = now
             emit({"ev": "done", "i": i, "t": now})

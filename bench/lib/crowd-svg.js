@@ -134,6 +134,7 @@ export function crowdSvg(title, ours, http) {
     "</g>",
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H + 24}" viewBox="0 0 ${2 * W} ${H + 24}" font-family="system-ui,sans-serif" font-size="11">
+<title>${esc(title)}</title>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="8" y="${H + 18}" fill="#555">${esc(title)}</text>
 ${left.parts.join("\n")}

@@ -188,6 +188,32 @@ describe("seedpress tracker", () => {
       ids.add(/10:tracker id8:(.{8})/.exec(body)![1]!);
     }
     expect(ids.size).toBe(2);
+    // UDP: a connection id from one worker is good at the other (one shared key); 30 rounds all answer.
+    const { createSocket } = await import("node:dgram");
+    const udp = createSocket("udp4");
+    const udpPort = Number(new URL(String(info.udpUrl).replace("udp:", "http:")).port);
+    const ask = (packet: Buffer) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no UDP answer")), 3000);
+        udp.once("message", (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+        udp.send(packet, udpPort, "127.0.0.1");
+      });
+    for (let i = 0; i < 30; i++) {
+      const connect = Buffer.from("0000041727101980000000000000000" + (i % 10), "hex");
+      const id = (await ask(connect)).subarray(8, 16);
+      const a = Buffer.alloc(98);
+      id.copy(a, 0);
+      a.writeUInt32BE(1, 8);
+      a.writeUInt32BE(i, 12);
+      Buffer.from("cd".repeat(20), "hex").copy(a, 16);
+      a.write(`-UD0001-${String(i).padStart(12, "0")}`, 36, "latin1");
+      a.writeUInt16BE(9000 + i, 96);
+      expect((await ask(a)).readUInt32BE(0)).toBe(1);
+    }
+    udp.close();
     const exited = new Promise((r) => p.once("exit", r));
     p.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -63,6 +63,7 @@ export async function checkMirrors(
   return {
     ok: reports.every((r) => r.status !== "failed"),
     name: meta.name,
+    seed: opts.seed,
     pieces: plan.map((p) => ({
       piece: p.piece,
       file: p.v2FileIndex === undefined ? undefined : filePath(meta, p.v2FileIndex),
@@ -131,6 +132,7 @@ async function checkOne(
       agents: opts.agents,
     },
     origin: opts.origin,
+    clients: opts.clients,
     report,
     fileUrls: new Map(),
     badFiles: new Set(),

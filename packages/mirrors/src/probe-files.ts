@@ -17,6 +17,8 @@ export interface MirrorContext {
   base: string;
   http: HttpContext;
   origin: string;
+  /** Whose URLs to HEAD besides libtorrent's. */
+  clients: readonly WebSeedClient[];
   report: MirrorReport;
   /** The URL (libtorrent's spelling) each good file is fetched from. */
   fileUrls: Map<number, string>;
@@ -41,7 +43,7 @@ export async function probeFiles(ctx: MirrorContext): Promise<boolean> {
     const file = meta.files[i]!;
     if (file.padding || file.length === 0) continue;
     const path = filePath(meta, i);
-    const variants = clientUrls(ctx.base, meta, i);
+    const variants = clientUrls(ctx.base, meta, i, ctx.clients);
     for (let v = 0; v < variants.length; v++) {
       const { url, clients } = variants[v]!;
       let head: HeadResult;

@@ -82,6 +82,8 @@ export interface CheckMirrorsReport {
   /** True when no mirror failed (warnings allowed). */
   ok: boolean;
   name: string;
+  /** The seed of the random piece choice: pass it as `seed` to fetch the same pieces again. */
+  seed: number;
   /** The pieces fetched from every mirror, and why each was picked. */
   pieces: { piece: number; file?: string; reasons: PieceReason[] }[];
   mirrors: MirrorReport[];

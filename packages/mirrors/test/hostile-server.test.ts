@@ -86,6 +86,21 @@ describe("misbehaving servers", () => {
     expect(m!.pieces.ok).toBe(meta.pieceCount);
   });
 
+  it("checks the URLs of the clients asked for: WebTorrent's fails for a single file under a folder URL", async () => {
+    const folder = { mirrors: [`${origin}/no-head/`], urlList: false, pieces: 2 };
+    const all = (await checkMirrors(meta, folder)).mirrors[0]!;
+    expect(all.problems.find((p) => p.kind === "client-url")).toMatchObject({
+      clients: ["webtorrent"],
+      count: 1,
+    });
+    const some = (await checkMirrors(meta, { ...folder, clients: ["libtorrent", "aria2"] })).mirrors[0]!;
+    expect(some.problems.filter((p) => p.kind !== "no-cors")).toEqual([]);
+    const wrong = await checkMirrors(meta, { ...folder, clients: ["utorrent" as never] }).catch(
+      (e: MirrorsError) => e,
+    );
+    expect((wrong as MirrorsError).code).toBe("ERR_MIRRORS_OPTION");
+  });
+
   it("a 206 for other bytes than asked is a bad range", async () => {
     const [m] = (await check("wrong-range")).mirrors;
     expect(m!.status).toBe("failed");

@@ -2,22 +2,10 @@
 // origin serves freely; once other peers are there, each piece leaves the origin about `copies` times and
 // repeat requests for it get 503 + Retry-After, so clients take it from the peers that already have it.
 // A client is never stranded: one refused for `maxWait` seconds is served its next request.
+import type { PolicyDecision, PolicyRequest } from "@seedpress/webseed";
 import type { OriginLedger, TorrentLedger } from "./origin-ledger.js";
 
-/** What the web seed asks before serving a range (its `policy` hook). */
-export interface PolicyRequest {
-  /** The web seed's path key ("/"-joined, relative to the root). */
-  path: string;
-  start: number;
-  /** Inclusive. */
-  end: number;
-  /** Size of the file. */
-  size: number;
-  /** The client key (its IP address by default). */
-  client: string;
-}
-
-export type PolicyDecision = { serve: true } | { serve: false; retryAfter: number };
+export type { PolicyDecision, PolicyRequest };
 
 export interface OffloadOptions {
   /**
@@ -39,6 +27,13 @@ export interface OffloadOptions {
    * still downloading asks again at the latest ~30 s after a refusal). Default 35.
    */
   liveWindow?: number;
+  /**
+   * Refusal episodes (refused requests until the next served one) one client may have for one torrent,
+   * after which it is always served. Default 1: libtorrent 2.0.8 comes back ~30 s after
+   * a first refusal while it has peers, but gave up on a web seed that refused it again (and on one that
+   * refused it while it had no peer) in every run here.
+   */
+  maxRefusals?: number;
   /** Clients remembered (the least recently seen forgotten first). Default 10000. */
   maxClients?: number;
 }
@@ -67,6 +62,7 @@ export function resolveOffload(options: OffloadOptions = {}): Required<OffloadOp
     retryAfter,
     maxWait: options.maxWait ?? 25,
     liveWindow: options.liveWindow ?? 35,
+    maxRefusals: options.maxRefusals ?? 1,
     maxClients: options.maxClients ?? 10_000,
   };
 }
@@ -82,6 +78,8 @@ interface Client {
   lastSeen: number;
   /** Time of its first refusal since it was last served, or -1. */
   refusedSince: number;
+  /** Refusal episodes (runs of refused requests until it is served again). */
+  refusals: number;
 }
 
 /** Clients by key, least recently seen first (a Map keeps insertion order; re-inserted when seen). */
@@ -95,7 +93,7 @@ class Clients {
     let c = this.byKey.get(key);
     if (c) this.byKey.delete(key);
     else {
-      c = { id: this.nextId++, lastSeen: now, refusedSince: -1 };
+      c = { id: this.nextId++, lastSeen: now, refusedSince: -1, refusals: 0 };
       this.byId.set(c.id, c);
       this.counted++;
       if (this.byKey.size >= this.max) {
@@ -195,7 +193,11 @@ export function offloadPolicy(
       }
     }
     if (client.refusedSince >= 0 && now - client.refusedSince >= o.maxWait * 1000) return serve();
-    if (client.refusedSince < 0) client.refusedSince = now;
+    if (client.refusedSince < 0 && client.refusals >= o.maxRefusals) return serve();
+    if (client.refusedSince < 0) {
+      client.refusedSince = now;
+      client.refusals++;
+    }
     at.ledger.shed++;
     return { serve: false, retryAfter: o.retryAfter };
   };

@@ -2,8 +2,6 @@
 // listed before except loopback URLs: those are an earlier local run's (a local trial, or this machine
 // on another port) and useless to anyone else.
 
-import type { Wrapping } from "./rewrap.js";
-
 export interface Current {
   /** This server's web seed URL for the torrent. */
   seed: string;
@@ -11,7 +9,11 @@ export interface Current {
   announce: string[];
 }
 
-export interface Reconciled extends Wrapping {
+export interface Reconciled {
+  /** Tracker tiers: this server's (one tier each) first. */
+  announce: string[][];
+  /** Web seeds: this server's first. */
+  urlList: string[];
   /** What changed, in words, for the log; empty when the torrent already fits. */
   changes: string[];
 }

@@ -142,13 +142,27 @@ describe("offloadPolicy", () => {
   });
 
   it("no client waits more than maxWait + retryAfter for a piece no peer gives it", () => {
-    const { ask, state } = setup(seeded, { maxWait: 20, retryAfter: 5 });
+    const { ask, state } = setup(seeded, { maxWait: 20, retryAfter: 5, maxRefusals: 10 });
     expect(waitBound({ maxWait: 20, retryAfter: 5 })).toBe(25);
     expect(waitBound()).toBe(30);
     // The stranded client retries after every Retry-After; the first retry at or past maxWait is served.
     const decisions: boolean[] = [];
     for (state.now = 0; state.now <= 25_000; state.now += 5_000) decisions.push(ask(6, "stranded").serve);
     expect(decisions).toEqual([false, false, false, false, true, false]);
+  });
+
+  it("refuses one client in one episode only (maxRefusals 1), then always serves it", () => {
+    const { ask, state } = setup(seeded, { maxWait: 20 });
+    expect(ask(1, "x").serve).toBe(false);
+    expect(ask(2, "x").serve).toBe(false); // the same episode (parallel requests)
+    state.now = 20_000;
+    expect(ask(1, "x").serve).toBe(true);
+    expect(ask(3, "x").serve).toBe(true); // a new episode would be its second: served
+    const two = setup(seeded, { maxWait: 20, maxRefusals: 2 });
+    two.ask(1, "y");
+    two.state.now = 20_000;
+    two.ask(1, "y");
+    expect(two.ask(3, "y").serve).toBe(false);
   });
 
   it("remembers at most maxClients waiting clients", () => {

@@ -9,7 +9,14 @@ import { TorrentError } from "./errors.js";
 import { FileLayout, torrentFileOf } from "./file-layout.js";
 import { layerMatchesRoot } from "./info-dict.js";
 import { overLimit, resolveLimits, type TorrentLimits } from "./limits.js";
-import { type SanitizedPath, sanitizeComponent, sanitizePath } from "./sanitize-path.js";
+import {
+  extendTreePath,
+  type SanitizedPath,
+  sanitizeComponent,
+  sanitizePath,
+  type TreePath,
+  treePathResult,
+} from "./sanitize-path.js";
 import type { PieceLayerIssue, TorrentFile, TorrentMeta, TorrentVersion } from "./types.js";
 
 export type ParseOptions = TorrentLimits;
@@ -126,20 +133,21 @@ function readFileTree(
   if (!isDict(tree) || tree.size === 0) invalid(`info "file tree" is not a non-empty dictionary`);
   const out: ReadFile[] = [];
   let single = false;
-  const visit = (node: BDict, raw: Uint8Array[], top: boolean) => {
+  const visit = (node: BDict, parent: TreePath, top: boolean) => {
     for (const [key, child] of node) {
-      const path = [...raw, Buffer.from(key, "latin1")];
-      const where = () => `file tree ${path.map(text).join("/")}`;
+      const path = extendTreePath(parent, key);
+      const where = () =>
+        `file tree ${path.keys.map((k) => Buffer.from(k, "latin1").toString("utf8")).join("/")}`;
       if (!isDict(child) || key === "") invalid(`${where()} is not a named dictionary`);
       const leaf = child.size === 1 && child.has("");
       if (leaf) {
         if (out.length >= limit) overLimit("the file tree's file count", limit, "maxFiles");
         single = top && !hasFiles && node.size === 1;
-        out.push(readV2Leaf(child.get(""), sanitizePath(path), where));
+        out.push(readV2Leaf(child.get(""), treePathResult(path), where));
       } else visit(child, path, false);
     }
   };
-  visit(tree, [], true);
+  visit(tree, { segments: [], changed: false, keys: [] }, true);
   return { files: out, single };
 }
 

@@ -110,3 +110,42 @@ export function sanitizePath(components: Uint8Array[]): SanitizedPath {
   const original = changed ? components.map((c) => Buffer.from(c).toString("utf8")).join("/") : "";
   return { segments, changed, original };
 }
+
+/** A path being built one dictionary key at a time (a v2 file tree), each key sanitised once. */
+export interface TreePath {
+  segments: string[];
+  changed: boolean;
+  /** The keys as decoded (latin1: one char per byte). */
+  keys: string[];
+}
+
+/** Printable ASCII without "/" or "\\", short, not "." or "..", as a latin1 key: used as it is. */
+function plainKey(key: string): boolean {
+  if (key.length === 0 || key.length >= MAX_COMPONENT) return false;
+  let dots = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x2f || c === 0x5c) return false;
+    if (c === 0x2e) dots++;
+  }
+  return !(dots === key.length && dots <= 2);
+}
+
+/** `parent` with one more key: the same rule as sanitizePath, without re-reading the parent's keys. */
+export function extendTreePath(parent: TreePath, key: string): TreePath {
+  const keys = [...parent.keys, key];
+  if (plainKey(key)) return { segments: [...parent.segments, key], changed: parent.changed, keys };
+  const bytes = Buffer.from(key, "latin1");
+  const safe = sanitizeComponent(bytes);
+  if (safe === null) return { segments: parent.segments, changed: true, keys };
+  const changed = parent.changed || Buffer.compare(Buffer.from(safe, "utf8"), bytes) !== 0;
+  return { segments: [...parent.segments, safe], changed, keys };
+}
+
+/** The finished path of a file: "_" when every key was dropped, the original spelled out when changed. */
+export function treePathResult(path: TreePath): SanitizedPath {
+  const empty = path.segments.length === 0;
+  const changed = path.changed || empty;
+  const original = changed ? path.keys.map((k) => Buffer.from(k, "latin1").toString("utf8")).join("/") : "";
+  return { segments: empty ? ["_"] : path.segments, changed, original };
+}

@@ -1,5 +1,6 @@
 // @seedpress/tracker: an embeddable BitTorrent tracker (HTTP, UDP, WebSocket), allowlist by default.
 export { Allowlist, hexToKey, keyToHex } from "./allowlist.js";
+export { type AssembledTracker, type AssembleOptions, assembleTracker } from "./assemble.js";
 export { type TrackerBeside, type TrackerBesideOptions, trackerBeside } from "./beside.js";
 export { type DurableEngine, type DurableState, openDurable } from "./durable.js";
 export { TrackerError, type TrackerErrorCode } from "./errors.js";
@@ -14,9 +15,12 @@ export {
   type MemoryStoreOptions,
   type PeerAnnounce,
   type PeerList,
+  type SignalBus,
+  type SignalMessage,
   type StoreTotals,
   type SwarmCounts,
   type SwarmStore,
+  type WsAddress,
 } from "./store.js";
 export { MAX_BENCODE_DEPTH, type TorrentHashes, torrentHashes } from "./torrent-hashes.js";
 export {

@@ -16,13 +16,18 @@ end
 `;
 
 /**
- * KEYS: own seeders, own leechers, other-family seeders, other-family leechers, done (hash), idx, totals.
- * ARGV: swarm, member, port, seeder, event, numwant, now, ttl, maxPeers, withIds, v6, random, random.
- * Returns: complete, incomplete, downloaded, completed, own peers, other peers, own ids, other ids.
+ * KEYS: done (hash), idx, totals. ARGV: swarm, member, port, seeder, event, numwant, now, ttl, maxPeers,
+ * withIds, v6, random, random, key prefix. The per-swarm keys are made here from the swarm (one Redis,
+ * not a Redis Cluster). Returns: complete, incomplete, downloaded, completed, own peers, other peers,
+ * own ids, other ids.
  */
 export const ANNOUNCE = `${ADJUST}
-local s, l, os, ol, done, idx, tot = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local done, idx, tot = KEYS[1], KEYS[2], KEYS[3]
 local swarm, member = ARGV[1], ARGV[2]
+local fam, oth = '4', '6'
+if ARGV[11] == '1' then fam, oth = '6', '4' end
+local s, l = ARGV[14] .. 's' .. fam .. ':' .. swarm, ARGV[14] .. 'l' .. fam .. ':' .. swarm
+local os, ol = ARGV[14] .. 's' .. oth .. ':' .. swarm, ARGV[14] .. 'l' .. oth .. ':' .. swarm
 local port, seeder, event = tonumber(ARGV[3]), ARGV[4] == '1', tonumber(ARGV[5])
 local numwant, now, ttl, maxp = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local withIds, v6, rnd, rnd2 = ARGV[10] == '1', ARGV[11] == '1', tonumber(ARGV[12]), tonumber(ARGV[13])

@@ -3,12 +3,21 @@
 // and the API allowlist live in Redis too, so they are as durable as Redis is (AOF). While Redis cannot
 // be reached every call fails fast with "tracker storage unavailable" (no offline queue, no hang), the
 // client reconnects on its own, and `available()` says so for /metrics.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createClient, RESP_TYPES } from "redis";
 import { storageUnavailable } from "./errors.js";
 import { ANNOUNCE, COUNTS, SWEEP } from "./redis-scripts.js";
-import type { PeerAnnounce, PeerList, StoreTotals, SwarmCounts, SwarmStore } from "./store.js";
+import type {
+  PeerAnnounce,
+  PeerList,
+  SignalBus,
+  SignalMessage,
+  StoreTotals,
+  SwarmCounts,
+  SwarmStore,
+  WsAddress,
+} from "./store.js";
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port/db`. */
@@ -40,8 +49,13 @@ function script(source: string): Script {
 
 const SCRIPTS = { announce: script(ANNOUNCE), counts: script(COUNTS), sweep: script(SWEEP) };
 
-export class RedisStore extends EventEmitter implements SwarmStore {
+export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
   private readonly client;
+  private subscriber?: { destroy(): void };
+  private readonly signalHandlers: ((m: SignalMessage) => void)[] = [];
+  /** This process, in WebSocket addresses and its signal channel. */
+  readonly node = randomBytes(4).toString("hex");
+  readonly signals: SignalBus = this;
   private readonly prefix: string;
   private readonly peerTtl: number;
   private readonly maxPeers: number;
@@ -67,8 +81,10 @@ export class RedisStore extends EventEmitter implements SwarmStore {
       },
     });
     this.client.on("ready", () => {
-      if (!this.up) this.emit("up");
+      const was = this.up;
       this.up = true;
+      this.warned = false;
+      if (!was) this.emit("up");
     });
     this.client.on("error", (error: Error) => {
       // One warning per outage, not one per reconnect attempt.
@@ -92,6 +108,72 @@ export class RedisStore extends EventEmitter implements SwarmStore {
     await Promise.race([connecting, new Promise((r) => setTimeout(r, this.timeoutMs).unref())]);
   }
 
+  // WebSocket peers of every process: per swarm a sorted set of node(4) + conn(4) + peer id(20) bytes,
+  // scored by expiry; signals go to the owning process's channel.
+
+  private wsMember(peer: WsAddress): Buffer {
+    const m = Buffer.allocUnsafe(28);
+    m.write(peer.node, 0, "hex");
+    m.writeUInt32BE(peer.conn >>> 0, 4);
+    m.write(peer.peerId, 8, "latin1");
+    return m;
+  }
+
+  async wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void> {
+    const key = this.key("w", swarm);
+    await this.send(["ZADD", key, String(expires), this.wsMember(peer)]);
+  }
+
+  async wsLeave(swarm: string, peer: WsAddress): Promise<void> {
+    await this.send(["ZREM", this.key("w", swarm), this.wsMember(peer)]);
+  }
+
+  async wsSample(swarm: string, n: number, except: WsAddress, now: number): Promise<WsAddress[]> {
+    const key = this.key("w", swarm);
+    // Expired entries (a process killed without leaving) go first; then a random few beyond the asker.
+    await this.send(["ZREMRANGEBYSCORE", key, "-inf", `(${now}`]);
+    const r = (await this.send(["ZRANDMEMBER", key, String(n + 1)])) as Buffer[];
+    const out: WsAddress[] = [];
+    for (const m of r) {
+      const peer = {
+        node: m.toString("hex", 0, 4),
+        conn: m.readUInt32BE(4),
+        peerId: m.toString("latin1", 8, 28),
+      };
+      if (peer.node === except.node && peer.conn === except.conn) continue;
+      if (out.length < n) out.push(peer);
+    }
+    return out;
+  }
+
+  async publish(node: string, message: SignalMessage): Promise<void> {
+    await this.send(["PUBLISH", `${this.prefix}sig:${node}`, JSON.stringify(message)]);
+  }
+
+  onSignal(handler: (message: SignalMessage) => void): void {
+    this.signalHandlers.push(handler);
+    if (this.subscriber) return;
+    const sub = this.client.duplicate();
+    this.subscriber = sub;
+    sub.on("error", () => undefined); // the main client reports outages
+    void sub
+      .connect()
+      .then(() =>
+        sub.subscribe(`${this.prefix}sig:${this.node}`, (text: string) => {
+          let message: SignalMessage;
+          try {
+            message = JSON.parse(text) as SignalMessage;
+          } catch {
+            return;
+          }
+          for (const h of this.signalHandlers) h(message);
+        }),
+      )
+      .catch((error: Error) =>
+        this.emit("warning", new Error(`redis ${this.url} (signals): ${error.message}`)),
+      );
+  }
+
   available(): boolean {
     return this.up;
   }
@@ -99,6 +181,14 @@ export class RedisStore extends EventEmitter implements SwarmStore {
   describe(): string {
     return `redis ${this.url.replace(/\/\/[^@/]*@/, "//***@")}`;
   }
+
+  /** done, idx, totals: the keys every announce touches besides its swarm's. */
+  private get globalKeys(): Buffer[] {
+    this.globals ??= [this.key("done"), this.key("idx"), this.key("totals")];
+    return this.globals;
+  }
+
+  private globals?: Buffer[];
 
   private key(kind: string, swarm?: string): Buffer {
     const head = Buffer.from(`${this.prefix}${kind}`, "latin1");
@@ -108,19 +198,39 @@ export class RedisStore extends EventEmitter implements SwarmStore {
   /** One command with the store's failure rule: down or slow → "tracker storage unavailable". */
   private async send(args: (string | Buffer)[]): Promise<Reply> {
     if (!this.up || this.closed) throw storageUnavailable();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(storageUnavailable(new Error("redis timed out"))), this.timeoutMs);
-    });
     try {
-      return await Promise.race([this.client.sendCommand<Reply>(args, { typeMapping: BUFFERS }), timeout]);
+      return await Promise.race([
+        this.client.sendCommand<Reply>(args, { typeMapping: BUFFERS }),
+        this.deadline(),
+      ]);
     } catch (error) {
       if ((error as Error).message?.startsWith("NOSCRIPT")) throw error;
       if ((error as { code?: string }).code === "ERR_TRACKER_STORE") throw error;
       throw storageUnavailable(error);
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  private deadlineAt = 0;
+  private deadlinePromise?: Promise<never>;
+
+  /**
+   * A promise that rejects `timeoutMs` (plus up to 100 ms) from now. Commands sent in the same 100 ms
+   * share one, so a busy tracker runs ten timers a second, not one per announce.
+   */
+  private deadline(): Promise<never> {
+    const now = Date.now();
+    if (this.deadlinePromise === undefined || now - this.deadlineAt > 100) {
+      this.deadlineAt = now;
+      const p = new Promise<never>((_, reject) => {
+        setTimeout(
+          () => reject(storageUnavailable(new Error("redis timed out"))),
+          this.timeoutMs + 100,
+        ).unref();
+      });
+      p.catch(() => undefined); // a deadline nobody lost to is not an unhandled rejection
+      this.deadlinePromise = p;
+    }
+    return this.deadlinePromise;
   }
 
   private async run(s: Script, keys: Buffer[], argv: (string | Buffer)[]): Promise<Reply> {
@@ -136,17 +246,9 @@ export class RedisStore extends EventEmitter implements SwarmStore {
   async announce(a: PeerAnnounce): Promise<PeerList> {
     const v6 = a.addr.length === 18;
     const width = v6 ? 18 : 6;
-    const [own, other] = v6 ? ["6", "4"] : ["4", "6"];
-    const member = Buffer.concat([Buffer.from(a.peerId, "latin1"), a.addr.subarray(0, width - 2)]);
-    const keys = [
-      this.key(`s${own}`, a.swarm),
-      this.key(`l${own}`, a.swarm),
-      this.key(`s${other}`, a.swarm),
-      this.key(`l${other}`, a.swarm),
-      this.key("done"),
-      this.key("idx"),
-      this.key("totals"),
-    ];
+    const member = Buffer.allocUnsafe(20 + width - 2);
+    member.write(a.peerId, 0, "latin1");
+    a.addr.copy(member, 20, 0, width - 2);
     const port = a.addr.readUInt16BE(width - 2);
     const argv = [
       Buffer.from(a.swarm, "latin1"),
@@ -162,8 +264,9 @@ export class RedisStore extends EventEmitter implements SwarmStore {
       v6 ? "1" : "0",
       Math.random().toFixed(6),
       Math.random().toFixed(6),
+      this.prefix,
     ];
-    const r = (await this.run(SCRIPTS.announce, keys, argv)) as [
+    const r = (await this.run(SCRIPTS.announce, this.globalKeys, argv)) as [
       number,
       number,
       number,
@@ -255,6 +358,7 @@ export class RedisStore extends EventEmitter implements SwarmStore {
     if (this.closed) return;
     this.closed = true;
     this.up = false;
+    this.subscriber?.destroy();
     try {
       if (this.client.isOpen) await this.client.close();
       else this.client.destroy();

@@ -55,6 +55,38 @@ export interface StoreTotals {
   peers6: number;
 }
 
+/** Where a WebSocket connection lives: a process (`node`) and a connection number within it. */
+export interface WsAddress {
+  node: string;
+  conn: number;
+  peerId: string;
+}
+
+/** A signal between processes: an offer for, or an answer to, one connection of the receiving node. */
+export interface SignalMessage {
+  kind: "offer" | "answer";
+  /** The receiving connection. */
+  conn: number;
+  /** The sending connection (an answer goes back to exactly this one). */
+  from: WsAddress;
+  /** Canonical swarm key (latin1). */
+  swarm: string;
+  /** The WebTorrent message to deliver. */
+  body: Record<string, unknown>;
+}
+
+/** Cross-process WebSocket signalling, offered by shared stores (Redis pub/sub). */
+export interface SignalBus {
+  readonly node: string;
+  /** Lists a WebSocket peer in a swarm until `expires` (seconds). */
+  wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void>;
+  wsLeave(swarm: string, peer: WsAddress): Promise<void>;
+  /** Up to `n` live WebSocket peers of a swarm, on any process, never `except`. */
+  wsSample(swarm: string, n: number, except: WsAddress, now: number): Promise<WsAddress[]>;
+  publish(node: string, message: SignalMessage): Promise<void>;
+  onSignal(handler: (message: SignalMessage) => void): void;
+}
+
 /**
  * What the tracker needs from a place that keeps peers. Methods may answer synchronously (the in-memory
  * store, the fast path) or with a Promise (a shared store such as Redis); the tracker handles both.
@@ -79,6 +111,8 @@ export interface SwarmStore {
   describe?(): string;
   /** False while a shared store cannot be reached. Default true. */
   available?(): boolean;
+  /** Signalling between processes for WebSocket peers (shared stores only). */
+  readonly signals?: SignalBus;
   close?(): void | Promise<void>;
 }
 

@@ -56,6 +56,11 @@ export interface TrackerOptions {
    * first scan of `allowPaths` on. The same errors are also emitted as "warning" events.
    */
   onWarning?: (error: Error) => void;
+  /**
+   * Key of the UDP connection ids. Processes that share a UDP port (--workers) must share it, or a
+   * connection id one process gave is refused by the next. Default random per process.
+   */
+  udpSecret?: string;
   /** Clock in milliseconds, for tests. Default Date.now. */
   clock?: () => number;
 }
@@ -110,6 +115,7 @@ export class Tracker extends EventEmitter {
   readonly open: boolean;
   readonly clock: () => number;
   readonly metrics: TrackerMetrics;
+  readonly udpSecret?: string;
   private readonly defaultNumwant: number;
   private readonly maxNumwant: number;
   private readonly maxScrape: number;
@@ -135,6 +141,7 @@ export class Tracker extends EventEmitter {
     this.maxScrape = positive("maxScrape", options.maxScrape, 100);
     this.open = options.open ?? false;
     this.clock = options.clock ?? Date.now;
+    this.udpSecret = options.udpSecret;
     this.trackerId = options.trackerId ?? randomBytes(4).toString("hex");
     this.trustProxy = new Set(options.trustProxy ?? []);
     const limits = {
@@ -190,11 +197,22 @@ export class Tracker extends EventEmitter {
       const { RedisStore } = await import("./redis-store.js");
       const store = new RedisStore({ url: this.options.store, ...this.storeLimits });
       store.on("warning", (e: Error) => this.emit("warning", e));
+      // Started while Redis was down: the hashes allowed through the API arrive once it is up.
+      store.on("up", () => void this.loadApiAllowed());
       this.swarmStore = store;
     }
     await this.store.open?.();
-    this.allowlist.addHex(await this.store.allowed(), "api");
+    await this.loadApiAllowed();
     for (const p of this.options.allowPaths ?? []) await this.allowlist.addPath(p);
+  }
+
+  private async loadApiAllowed(): Promise<void> {
+    try {
+      this.allowlist.addHex(await this.store.allowed(), "api");
+    } catch (error) {
+      if ((error as TrackerError).code !== "ERR_TRACKER_STORE") throw error;
+      this.emit("warning", new Error("tracker storage unavailable: API-allowed hashes not loaded yet"));
+    }
   }
 
   /** Allows info hashes at run time (40- or 64-hex); kept by the store (durable with a db or Redis). */

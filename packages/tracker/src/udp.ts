@@ -21,13 +21,19 @@ export interface UdpListenOptions {
 }
 
 export class ConnectionIds {
-  private readonly key = randomBytes(32);
+  private readonly key: Buffer;
   private cachedSlot = -1;
   private cached: Hash[] = [];
   /** The last id computed per address and slot: a client announcing many torrents costs one hash. */
   private recent = new Map<string, Buffer>();
 
-  constructor(private readonly clock: () => number) {}
+  /** `secret`: shared by processes that answer the same clients (--workers), else random. */
+  constructor(
+    private readonly clock: () => number,
+    secret?: string,
+  ) {
+    this.key = secret === undefined ? randomBytes(32) : createHash("sha256").update(secret).digest();
+  }
 
   private base(slot: number): Hash {
     if (slot !== this.cachedSlot) {
@@ -97,7 +103,7 @@ export class UdpTracker {
   readonly ids: ConnectionIds;
 
   constructor(private readonly tracker: Tracker) {
-    this.ids = new ConnectionIds(tracker.clock);
+    this.ids = new ConnectionIds(tracker.clock, tracker.udpSecret);
   }
 
   async listen(options: UdpListenOptions = {}): Promise<{ address: string; port: number; family: string }[]> {

@@ -6,6 +6,7 @@ import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { RequestError } from "./errors.js";
 import { normalizeIp } from "./ip.js";
+import type { SignalBus, SignalMessage, WsAddress } from "./store.js";
 import type { ScrapeEntry, Tracker } from "./tracker.js";
 
 export interface WsOptions {
@@ -20,14 +21,19 @@ export interface WsOptions {
 }
 
 interface Pending {
-  /** The connection the offer came from: an answer goes back to it, never to whoever claims its id. */
-  from: WsPeer;
+  /**
+   * The connection the offer came from (here, or on another process): an answer goes back to it, never
+   * to whoever claims its id.
+   */
+  from: WsPeer | WsAddress;
   fromId: string;
   swarm: string;
   expires: number;
 }
 
 interface WsPeer {
+  /** Number of this connection within the process (never reused). */
+  conn: number;
   socket: WebSocket;
   ip: string;
   peerId?: string;
@@ -75,6 +81,10 @@ export class WsTracker {
   private readonly maxOffers: number;
   private readonly heartbeat: NodeJS.Timeout;
   private peerCount = 0;
+  private nextConn = 1;
+  private readonly conns = new Map<number, WsPeer>();
+  /** Signalling with the WebSocket peers of other processes, when the store is shared. */
+  private readonly bus?: SignalBus;
 
   constructor(
     private readonly tracker: Tracker,
@@ -101,6 +111,8 @@ export class WsTracker {
       }
     }, 30_000);
     this.heartbeat.unref();
+    this.bus = tracker.store.signals;
+    this.bus?.onSignal((m) => this.onSignal(m));
   }
 
   /** Peers connected over WebSocket across all swarms. */
@@ -117,7 +129,15 @@ export class WsTracker {
   private onConnection(socket: WebSocket, req: IncomingMessage): void {
     const tracker = this.tracker;
     const ip = tracker.clientIp(normalizeIp(req.socket.remoteAddress ?? ""), req.headers["x-forwarded-for"]);
-    const peer: WsPeer = { socket, ip, swarms: new Set(), pending: new Map(), alive: true };
+    const peer: WsPeer = {
+      conn: this.nextConn++,
+      socket,
+      ip,
+      swarms: new Set(),
+      pending: new Map(),
+      alive: true,
+    };
+    this.conns.set(peer.conn, peer);
     (socket as WebSocket & { peer?: WsPeer }).peer = peer;
     this.metrics.connections++;
     socket.on("pong", () => {
@@ -127,6 +147,7 @@ export class WsTracker {
     socket.on("error", () => socket.terminate());
     socket.on("close", () => {
       this.metrics.connections--;
+      this.conns.delete(peer.conn);
       for (const key of [...peer.swarms]) this.leave(peer, key);
       peer.pending.clear();
     });
@@ -241,29 +262,106 @@ export class WsTracker {
       complete: swarm.seeders.size,
       incomplete: swarm.list.length - swarm.seeders.size,
     });
+    if (this.bus)
+      void this.bus
+        .wsJoin(key, this.address(peer), Math.floor(tracker.clock() / 1000) + 2 * this.interval)
+        .catch((e) => this.tracker.emit("warning", e));
     if (offers.length === 0) return;
+    if (this.bus) {
+      this.offerAcross(peer, key, infoHash, offers);
+      return;
+    }
     const n = swarm.list.length;
-    const now = tracker.clock();
     const start = Math.floor(Math.random() * n);
     let sent = 0;
     for (let i = 0; i < n && sent < offers.length; i++) {
       const other = swarm.list[(start + i) % n]!;
       if (other === peer) continue;
-      const offer = offers[sent++]!;
-      this.remember(other, offer.offer_id, {
-        from: peer,
-        fromId: msg.peer_id,
-        swarm: key,
-        expires: now + this.offerTtl,
+      this.deliverOffer(other, peer, key, infoHash, offers[sent++]!);
+    }
+  }
+
+  private address(peer: WsPeer): WsAddress {
+    return { node: this.bus?.node ?? "", conn: peer.conn, peerId: peer.peerId ?? "" };
+  }
+
+  /** Hands one offer to `target` (a connection here) and remembers whom it may answer. */
+  private deliverOffer(
+    target: WsPeer,
+    from: WsPeer | WsAddress,
+    key: string,
+    infoHash: string,
+    offer: { offer: unknown; offer_id: string },
+  ): void {
+    const fromId = "socket" in from ? from.peerId! : from.peerId;
+    this.remember(target, offer.offer_id, {
+      from,
+      fromId,
+      swarm: key,
+      expires: this.tracker.clock() + this.offerTtl,
+    });
+    this.send(target, {
+      action: "announce",
+      offer: offer.offer,
+      offer_id: offer.offer_id,
+      peer_id: fromId,
+      info_hash: infoHash,
+    });
+    this.metrics.relayedOffers++;
+  }
+
+  /** Offers to WebSocket peers of every process sharing the store (random ones, via the store). */
+  private offerAcross(
+    peer: WsPeer,
+    key: string,
+    infoHash: string,
+    offers: { offer: unknown; offer_id: string }[],
+  ): void {
+    const bus = this.bus!;
+    const me = this.address(peer);
+    bus.wsSample(key, offers.length, me, Math.floor(this.tracker.clock() / 1000)).then(
+      (targets) => {
+        targets.forEach((t, i) => {
+          const offer = offers[i]!;
+          if (t.node === bus.node) {
+            const local = this.conns.get(t.conn);
+            if (local?.swarms.has(key)) this.deliverOffer(local, peer, key, infoHash, offer);
+            return;
+          }
+          const body = {
+            action: "announce",
+            offer: offer.offer,
+            offer_id: offer.offer_id,
+            peer_id: me.peerId,
+            info_hash: infoHash,
+          };
+          void bus
+            .publish(t.node, { kind: "offer", conn: t.conn, from: me, swarm: key, body })
+            .catch(() => undefined);
+          this.metrics.relayedOffers++;
+        });
+      },
+      (error) => this.tracker.emit("warning", error),
+    );
+  }
+
+  /** A signal from another process for one of our connections. */
+  private onSignal(m: SignalMessage): void {
+    const target = this.conns.get(m.conn);
+    if (!target?.swarms.has(m.swarm) || typeof m.body !== "object" || m.body === null) return;
+    if (m.kind === "offer") {
+      const offerId = m.body.offer_id;
+      if (!isBinary20(offerId) || !isBinary20(m.from?.peerId)) return;
+      this.remember(target, offerId, {
+        from: m.from,
+        fromId: m.from.peerId,
+        swarm: m.swarm,
+        expires: this.tracker.clock() + this.offerTtl,
       });
-      this.send(other, {
-        action: "announce",
-        offer: offer.offer,
-        offer_id: offer.offer_id,
-        peer_id: msg.peer_id,
-        info_hash: infoHash,
-      });
-      this.metrics.relayedOffers++;
+      this.send(target, m.body);
+    } else if (m.kind === "answer") {
+      this.send(target, m.body);
+      this.metrics.relayedAnswers++;
     }
   }
 
@@ -299,15 +397,29 @@ export class WsTracker {
     // The answer goes to the connection that made the offer, if it is still in the swarm: a later
     // connection claiming the same peer_id never receives it.
     const target = pending.from;
-    if (!target.swarms.has(pending.swarm) || target.socket.readyState !== target.socket.OPEN)
-      throw new RequestError("the offering peer has left");
-    this.send(target, {
+    const body = {
       action: "announce",
       answer: msg.answer,
       offer_id: msg.offer_id,
       peer_id: msg.peer_id,
       info_hash: infoHash,
-    });
+    };
+    if (!("socket" in target)) {
+      // The offer came from another process: the answer goes back to that one connection there.
+      void this.bus
+        ?.publish(target.node, {
+          kind: "answer",
+          conn: target.conn,
+          from: this.address(peer),
+          swarm: pending.swarm,
+          body,
+        })
+        .catch((e) => this.tracker.emit("warning", e));
+      return;
+    }
+    if (!target.swarms.has(pending.swarm) || target.socket.readyState !== target.socket.OPEN)
+      throw new RequestError("the offering peer has left");
+    this.send(target, body);
     this.metrics.relayedAnswers++;
   }
 
@@ -344,6 +456,7 @@ export class WsTracker {
 
   private leave(peer: WsPeer, key: string): void {
     if (!peer.swarms.delete(key)) return;
+    if (this.bus) void this.bus.wsLeave(key, this.address(peer)).catch(() => undefined);
     const swarm = this.swarms.get(key);
     if (!swarm) return;
     if (peer.peerId !== undefined && swarm.byId.get(peer.peerId) === peer) swarm.byId.delete(peer.peerId);

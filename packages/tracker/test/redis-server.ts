@@ -21,9 +21,14 @@ export class RedisServer {
   private constructor(readonly port: number) {}
 
   static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+    const server = await RedisServer.prepare();
     await server.launch();
     return server;
+  }
+
+  /** A port and a folder, not started yet (a tracker may start before its Redis). */
+  static async prepare(): Promise<RedisServer> {
+    return new RedisServer(await freePort());
   }
 
   get url(): string {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MemoryStore, type PeerAnnounce, type SwarmStore, Tracker } from "../src/index.js";
+import WebSocket from "ws";
+import { MemoryStore, type PeerAnnounce, type SwarmStore, startTracker, Tracker } from "../src/index.js";
 import { announce, compactPeers, decode, get, hex20, pct, peerIdBytes, tempDir, text } from "./helpers.js";
 import { RedisServer } from "./redis-server.js";
 import { announcePacket, UdpClient } from "./udp-client.js";
@@ -55,6 +56,34 @@ async function scrape(http: string, hex: string) {
   const body = (await get(`${http.replace("announce", "scrape")}?info_hash=${pct(Buffer.from(hex, "hex"))}`))
     .body;
   return Object.values(decode(body).files)[0] as { complete: number; incomplete: number; downloaded: number };
+}
+
+/** A WebSocket client with a queue of parsed messages. */
+async function wsClient(url: string) {
+  const ws = new WebSocket(url);
+  const queue: Record<string, unknown>[] = [];
+  const waiters: ((m: Record<string, unknown>) => void)[] = [];
+  ws.on("message", (d) => {
+    const m = JSON.parse(d.toString());
+    const w = waiters.shift();
+    if (w) w(m);
+    else queue.push(m);
+  });
+  await once(ws, "open");
+  return {
+    ws,
+    send: (m: unknown) => ws.send(JSON.stringify(m)),
+    next: () =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const q = queue.shift();
+        if (q) return resolve(q);
+        const timer = setTimeout(() => reject(new Error("no message")), 5000);
+        waiters.push((m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+      }),
+  };
 }
 
 function peer(n: number, extra: Partial<PeerAnnounce> = {}): PeerAnnounce {
@@ -181,6 +210,99 @@ describe("two tracker processes sharing one Redis", () => {
     const [sa, sb] = [await scrape(a.http, hash), await scrape(b.http, hash)];
     expect(sa).toEqual(sb);
     expect(sa.complete + sa.incomplete).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("a tracker started before its Redis", () => {
+  it("starts, refuses with 'tracker storage unavailable', then serves once Redis is up", async () => {
+    const late = await RedisServer.prepare();
+    const warnings: string[] = [];
+    const running = await startTracker({
+      store: late.url,
+      allow: [H1],
+      udpPort: false,
+      rateLimit: false,
+      onWarning: (e) => warnings.push(e.message),
+    });
+    try {
+      const down = await announce(running.httpUrl!, { infoHash: H1, peerId: peerIdBytes(1) });
+      expect(text(down.data["failure reason"])).toBe("tracker storage unavailable");
+      expect(warnings.join("\n")).toMatch(/redis redis:\/\/127\.0\.0\.1/);
+      await late.launch();
+      let data: Record<string, unknown> = {};
+      for (let i = 0; i < 100; i++) {
+        data = (await announce(running.httpUrl!, { infoHash: H1, peerId: peerIdBytes(1) })).data;
+        if (data["failure reason"] === undefined) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(data).toMatchObject({ incomplete: 1 });
+    } finally {
+      await running.close();
+      await late.stop();
+    }
+  });
+});
+
+describe("WebSocket signalling across processes", () => {
+  it("an offer from a peer on A reaches a peer on B, and only its answer comes back, to that connection", async () => {
+    const hash = hex20(0x3c);
+    const ih = Buffer.from(hash, "hex").toString("latin1");
+    const a = await child(redis.url, [hash], ", ws: true");
+    const b = await child(redis.url, [hash], ", ws: true");
+    const wsUrl = (c: Child) => c.http.replace("http:", "ws:").replace("/announce", "");
+    const pid = (n: number) => `-WW0001-${String(n).padStart(12, "0")}`;
+    const oid = `offer-${"7".repeat(14)}`;
+    const onB = await wsClient(wsUrl(b));
+    const onA = await wsClient(wsUrl(a));
+    try {
+      onB.send({
+        action: "announce",
+        info_hash: ih,
+        peer_id: pid(2),
+        numwant: 0,
+        left: 10,
+        event: "started",
+      });
+      expect(await onB.next()).toMatchObject({ action: "announce", info_hash: ih });
+      onA.send({
+        action: "announce",
+        info_hash: ih,
+        peer_id: pid(1),
+        numwant: 1,
+        left: 10,
+        event: "started",
+        offers: [{ offer: { type: "offer", sdp: "v=0 a" }, offer_id: oid }],
+      });
+      expect(await onA.next()).toMatchObject({ action: "announce", info_hash: ih });
+      const offer = await onB.next();
+      expect(offer).toMatchObject({ offer: { type: "offer", sdp: "v=0 a" }, offer_id: oid, peer_id: pid(1) });
+      // A forged answer (an offer id B never got) is refused; the real one reaches A.
+      onB.send({
+        action: "announce",
+        info_hash: ih,
+        peer_id: pid(2),
+        to_peer_id: pid(1),
+        offer_id: `x${oid.slice(1)}`,
+        answer: { type: "answer", sdp: "v=0 forged" },
+      });
+      expect((await onB.next())["failure reason"]).toMatch(/does not match/);
+      onB.send({
+        action: "announce",
+        info_hash: ih,
+        peer_id: pid(2),
+        to_peer_id: pid(1),
+        offer_id: oid,
+        answer: { type: "answer", sdp: "v=0 b" },
+      });
+      expect(await onA.next()).toMatchObject({
+        answer: { type: "answer", sdp: "v=0 b" },
+        offer_id: oid,
+        peer_id: pid(2),
+      });
+    } finally {
+      onA.ws.terminate();
+      onB.ws.terminate();
+    }
   });
 });
 

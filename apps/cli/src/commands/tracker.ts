@@ -1,6 +1,7 @@
 // `seedpress tracker`: runs @seedpress/tracker standalone (HTTP + UDP, optional WebSocket) until stopped,
 // in one process or, with --workers and a shared --store, in several sharing the ports (node:cluster).
 import cluster from "node:cluster";
+import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type RunningTracker, startTracker } from "@seedpress/tracker";
@@ -63,8 +64,19 @@ const options = {
   open: { type: "boolean" },
   interval: { type: "string" },
   "trust-proxy": { type: "string", multiple: true },
+  "rate-limit": { type: "string" },
   json: { type: "boolean" },
 } as const;
+
+/** "60:5" (burst, per second) or "off". */
+function rateLimit(text: string | undefined): { burst: number; perSecond: number } | false | undefined {
+  if (text === undefined) return undefined;
+  if (text === "off") return false;
+  const m = /^(\d+):(\d+(?:\.\d+)?)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) <= 0)
+    throw new UsageError(`--rate-limit: "${text}" is not BURST:PER_SECOND (e.g. 60:5) or off`);
+  return { burst: Number(m[1]), perSecond: Number(m[2]) };
+}
 
 type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
 
@@ -102,6 +114,8 @@ async function start(values: Values, quiet: boolean): Promise<RunningTracker> {
     interval,
     minInterval: interval === undefined ? undefined : Math.max(1, Math.min(300, Math.floor(interval / 2))),
     trustProxy: values["trust-proxy"],
+    rateLimit: rateLimit(values["rate-limit"]),
+    udpSecret: process.env.SEEDPRESS_TRACKER_UDP_SECRET,
     // From the first scan of --allow on: a broken .torrent in a watched folder is worth a line.
     onWarning: (error: Error) => {
       if (!quiet || !/^redis /.test(error.message))
@@ -148,8 +162,10 @@ function untilSignal(): Promise<void> {
 /** The primary of --workers N: forks the workers, prints what the first one reports, restarts crashes. */
 async function runPrimary(values: Values, workers: number): Promise<number> {
   let stopping = false;
+  // One UDP connection-id key for all workers: a client's next datagram may reach another worker.
+  const udpSecret = randomBytes(32).toString("hex");
   const fork = () => {
-    const worker = cluster.fork({ SEEDPRESS_TRACKER_WORKER: "1" });
+    const worker = cluster.fork({ SEEDPRESS_TRACKER_WORKER: "1", SEEDPRESS_TRACKER_UDP_SECRET: udpSecret });
     worker.on("exit", (code) => {
       if (stopping) return;
       process.stderr.write(
@@ -235,6 +251,7 @@ Answers announces and scrapes for the info hashes it is given (--allow), nothing
       --open               answer for any info hash (no allowlist)
       --interval SECONDS   announce interval asked of clients (default: 1800)
       --trust-proxy IP     believe X-Forwarded-For from this proxy address; repeat for more
+      --rate-limit B:R     per-IP announces and scrapes: burst B, then R a second (default 60:5; off)
       --json               print the listening URLs as JSON
 `,
   async run(argv) {
