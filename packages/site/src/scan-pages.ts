@@ -1,7 +1,7 @@
 // Stage 1: list the site's pages, read each one (inside the site folder, size capped), and find the
 // links it holds to files worth a torrent. Pages are read synchronously: they are small, and a few
 // syscalls each beat the thread pool; the loop yields now and then so a dev server stays responsive.
-import { closeSync, lstatSync, readSync, realpathSync } from "node:fs";
+import { closeSync, lstatSync, readSync, realpathSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { errnoCode, type OpenedFile, OUTSIDE } from "./folder.js";
 import { hrefMayMatch, mayHaveDownloadLink } from "./prefilter.js";
@@ -24,7 +24,8 @@ export interface RawPage {
   rel: string;
   abs: string;
   bytes: Buffer;
-  mode: number;
+  /** fstat of the page as it was read. */
+  stat: Stats;
 }
 
 export async function scanPages(run: SiteRun): Promise<ScannedSite> {
@@ -125,7 +126,7 @@ function readOpenedPage(run: SiteRun, rel: string, abs: string, file: OpenedFile
     pageUnreadable(run, rel, new Error("it grew while it was read"));
     return undefined;
   }
-  return { rel, abs, bytes: bytes.subarray(0, length), mode: file.stat.mode };
+  return { rel, abs, bytes: bytes.subarray(0, length), stat: file.stat };
 }
 
 function pageTooBig(run: SiteRun, rel: string, size: number): void {
@@ -151,7 +152,7 @@ export function decodePage(bytes: Uint8Array): { text: string; latin1: boolean }
 export function scanPage(run: SiteRun, page: RawPage, targets: Map<string, Target>): PageWork | undefined {
   // Most pages of a big site have no link worth tokenizing.
   if (!mayHaveDownloadLink(page.bytes.toString("latin1"), run.nameMatches)) return undefined;
-  const { text, latin1 } = decodePage(page.bytes);
+  const { text } = decodePage(page.bytes);
   const limit = run.o.maxLinksPerPage;
   const scan = scanHtml(text, {
     keep: (href, attrs) =>
@@ -166,7 +167,9 @@ export function scanPage(run: SiteRun, page: RawPage, targets: Map<string, Targe
     );
   }
   const docBase = documentBase(pageUrl(run.o.base, page.rel), scan.baseHref);
-  const work: PageWork = { rel: page.rel, abs: page.abs, text, latin1, mode: page.mode, links: [] };
+  const { dev, ino, size, mtimeMs } = page.stat;
+  const scanned = { dev, ino, size, mtimeMs };
+  const work: PageWork = { rel: page.rel, abs: page.abs, scanned, mode: page.stat.mode, links: [] };
   for (const anchor of scan.anchors) {
     const target = linkTarget(run, page.rel, anchor.href.value, docBase, targets);
     if (!target) continue;

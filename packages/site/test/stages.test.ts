@@ -65,4 +65,21 @@ describe("torrentifySite's stages", () => {
     expect(manifest.warnings).toHaveLength(1);
     expect(manifest.links[0].infoHash).toBe(made?.infoHash);
   });
+
+  it("a page changed between scan and rewrite is left as it is, with a warning (its offsets are stale)", async () => {
+    const site = join(await tempDir(), "dist");
+    await put(site, "a.html", `<a href="a.iso">a</a>`);
+    await put(site, "b.html", `<a href="a.iso">b</a>`);
+    await put(site, "a.iso", pseudoRandom(1024 * 1024, 22));
+    const run = startRun({ dir: site, baseUrl: "https://example.com/", cacheFile: false });
+    const scanned = await scanPages(run);
+    await hashTargets(run, await HashCache.open(false), scanned.targets);
+    await writeTorrents(run, scanned.targets);
+    // The generator writes a.html again meanwhile (a dev server's rebuild).
+    await put(site, "a.html", `<p>new</p><a href="a.iso">a</a>`);
+    const rewritten = await rewritePages(run, scanned.pages);
+    expect(rewritten.links.map((l) => l.page)).toEqual(["b.html"]);
+    expect(run.warnings.list.map((w) => `${w.code} ${w.page}`)).toEqual(["ERR_SITE_UNREADABLE a.html"]);
+    expect(await readFile(join(site, "a.html"), "utf8")).toBe(`<p>new</p><a href="a.iso">a</a>`);
+  });
 });
