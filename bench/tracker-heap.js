@@ -12,8 +12,9 @@ if (typeof gc !== "function") {
   });
   process.exit(r.status ?? 1);
 }
+// TRACKER_DIST: another build of the package (an older one, for a before/after figure).
 const { MemoryStore } = await import(
-  fileURLToPath(new URL("../packages/tracker/dist/index.js", import.meta.url))
+  process.env.TRACKER_DIST ?? fileURLToPath(new URL("../packages/tracker/dist/index.js", import.meta.url))
 );
 const { default: Swarm } = await import(
   fileURLToPath(new URL("../test-peers/node_modules/bittorrent-tracker/lib/server/swarm.js", import.meta.url))

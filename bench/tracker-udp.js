@@ -4,87 +4,12 @@
 // server's CPU time per announce (/proc/<pid>/stat), RSS after, and the ratios. The generator shares the
 // machine's cores, so at the top end it, not the tracker, sets the rate; CPU per announce is the
 // fairer figure. Run it alone: flock /tmp/seedpress-bench.lock node bench/tracker-udp.js [seconds]
-import { createSocket } from "node:dgram";
-import { cpuMicros, fmt, POOL, rssMiB, startServer, workDir } from "./lib/tracker-bench.js";
+import { cpuMicros, fmt, rssMiB, startServer, workDir } from "./lib/tracker-bench.js";
+import { udpLoad } from "./lib/tracker-udp-load.js";
 
 const seconds = Number(process.argv[2] ?? 10);
 const SOCKETS = 8;
 const WINDOW = 16;
-const hashes = POOL.map((h) => Buffer.from(h, "hex"));
-
-async function load(port) {
-  let ok = 0;
-  let errors = 0;
-  const latencies = [];
-  let running = true;
-  const sockets = [];
-  await Promise.all(
-    Array.from({ length: SOCKETS }, async (_, s) => {
-      const socket = createSocket("udp4");
-      sockets.push(socket);
-      const sent = new Map();
-      let tx = s << 24;
-      let connectionId;
-      const connect = Buffer.alloc(16);
-      connect.writeUInt32BE(0x417, 0);
-      connect.writeUInt32BE(0x27101980, 4);
-      connect.writeUInt32BE(0, 8);
-      connect.writeUInt32BE(tx, 12);
-      const packet = Buffer.alloc(98);
-      const send = () => {
-        tx = (tx + 1) >>> 0;
-        connectionId.copy(packet, 0);
-        packet.writeUInt32BE(1, 8);
-        packet.writeUInt32BE(tx, 12);
-        hashes[Math.floor(Math.random() * hashes.length)].copy(packet, 16);
-        packet.write(`-UD0001-${String(Math.floor(Math.random() * 200000)).padStart(12, "0")}`, 36, "latin1");
-        packet.writeUInt32BE(0, 64);
-        packet.writeUInt32BE(Math.floor(Math.random() * 4), 68);
-        packet.writeInt32BE(50, 92);
-        packet.writeUInt16BE(1024 + Math.floor(Math.random() * 60000), 96);
-        sent.set(tx, process.hrtime.bigint());
-        socket.send(packet, port, "127.0.0.1");
-      };
-      await new Promise((resolve) => {
-        socket.on("message", (msg) => {
-          const action = msg.readUInt32BE(0);
-          const id = msg.readUInt32BE(4);
-          if (action === 0) {
-            connectionId = msg.subarray(8, 16);
-            resolve();
-            return;
-          }
-          const t0 = sent.get(id);
-          if (t0 === undefined) return;
-          sent.delete(id);
-          if (action === 1) {
-            ok++;
-            if ((ok & 15) === 0) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          } else errors++;
-          if (running) send();
-        });
-        socket.send(connect, port, "127.0.0.1");
-      });
-      for (let i = 0; i < WINDOW; i++) send();
-      // Lost datagrams would shrink the window: top it up every 100 ms.
-      const refill = setInterval(() => {
-        const now = process.hrtime.bigint();
-        for (const [id, t] of sent) {
-          if (now - t > 200_000_000n) {
-            sent.delete(id);
-            if (running) send();
-          }
-        }
-      }, 100);
-      await new Promise((r) => setTimeout(r, seconds * 1000));
-      running = false;
-      clearInterval(refill);
-    }),
-  );
-  for (const s of sockets) s.close();
-  latencies.sort((a, b) => a - b);
-  return { ok, errors, rps: ok / seconds, p99: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN };
-}
 
 const dir = workDir();
 const results = [];
@@ -93,7 +18,7 @@ for (const kind of ["ours", "bittorrent-tracker", "opentracker"]) {
   try {
     await new Promise((r) => setTimeout(r, 1000)); // opentracker reads its whitelist in the background
     const before = cpuMicros(server.pid);
-    const r = await load(server.udp);
+    const r = await udpLoad(server.udp, seconds, SOCKETS, WINDOW);
     const cpu = cpuMicros(server.pid) - before;
     results.push({ kind, ...r, cpuPerReq: cpu / (r.ok + r.errors), rss: rssMiB(server.pid) });
   } finally {

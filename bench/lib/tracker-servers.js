@@ -7,8 +7,10 @@ const [kind, httpPort, udpPort, whitelist] = process.argv.slice(2);
 const pool = readFileSync(whitelist, "utf8").trim().split("\n");
 
 if (kind === "ours") {
+  // TRACKER_DIST: another build of the package (an older one, for a before/after figure).
   const { startTracker } = await import(
-    fileURLToPath(new URL("../../packages/tracker/dist/index.js", import.meta.url))
+    process.env.TRACKER_DIST ??
+      fileURLToPath(new URL("../../packages/tracker/dist/index.js", import.meta.url))
   );
   // The rate limit stays on (every request pays for it) with a limit the load generator cannot reach.
   await startTracker({
@@ -16,6 +18,8 @@ if (kind === "ours") {
     httpPort: Number(httpPort),
     udpPort: Number(udpPort),
     rateLimit: { burst: 1e9, perSecond: 1e9 },
+    // bench/tracker-scale.js runs the same server over a shared Redis.
+    ...(process.env.TRACKER_STORE ? { store: process.env.TRACKER_STORE } : {}),
   });
 } else if (kind === "bittorrent-tracker") {
   const path = fileURLToPath(

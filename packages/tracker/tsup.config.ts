@@ -1,3 +1,5 @@
 import { packageConfig } from "../../tsup.config.base.ts";
 
-export default packageConfig();
+// better-sqlite3 is an optional dependency, loaded lazily: never bundled (tsup only leaves
+// `dependencies` and `peerDependencies` external by itself).
+export default packageConfig({ external: ["better-sqlite3"] });

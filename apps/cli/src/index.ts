@@ -3,6 +3,7 @@
 import pkg from "../package.json" with { type: "json" };
 import { UsageError } from "./command.js";
 import { type CommandEntry, commands } from "./commands/index.js";
+import { escapeForTerminal } from "./escape.js";
 import { exitCodeFor, failureMessage } from "./failure.js";
 import { setQuiet } from "./output.js";
 
@@ -16,7 +17,7 @@ Options:
   -V, --version  print the version
   -q, --quiet    print nothing but errors (and what --json asks for)
 
-Exit codes: 0 done, 1 a check failed (verify), 2 bad usage or input, 3 the environment failed
+Exit codes: 0 done, 1 a check failed (verify, mirrors), 2 bad usage or input, 3 the environment failed
 (a port taken, a file changed while hashing, a disk full).
 `;
 
@@ -83,7 +84,8 @@ main(argv).then(
   (error: Error & { code?: string }) => {
     const where = commands.some((c) => c.name === argv[0]) ? `seedpress ${argv[0]}` : "seedpress";
     const code = error.code?.startsWith("ERR_") ? ` [${error.code}]` : "";
-    process.stderr.write(`${where}: ${failureMessage(error)}${code}\n`);
+    // Messages can quote a torrent's own bytes (a file name): shown escaped, on one line.
+    process.stderr.write(`${where}: ${escapeForTerminal(failureMessage(error))}${code}\n`);
     if (process.env.SEEDPRESS_DEBUG) process.stderr.write(`${error.stack}\n`);
     process.exitCode = exitCodeFor(error);
   },

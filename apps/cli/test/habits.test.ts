@@ -31,7 +31,17 @@ describe("seedpress habits", () => {
   });
 
   it("`seedpress help <command>` is `seedpress <command> --help`", () => {
-    for (const name of ["create", "info", "verify", "magnet", "serve", "tracker", "site"]) {
+    for (const name of [
+      "create",
+      "info",
+      "verify",
+      "magnet",
+      "serve",
+      "tracker",
+      "site",
+      "mirrors",
+      "metalink",
+    ]) {
       const viaHelp = seedpress(["help", name]);
       expect(viaHelp.code).toBe(0);
       expect(viaHelp.stdout).toContain(`Usage: seedpress ${name}`);
@@ -45,7 +55,17 @@ describe("seedpress habits", () => {
   it("lists every command in --help; no command at all is a usage error", () => {
     const help = seedpress(["--help"]);
     expect(help.code).toBe(0);
-    for (const name of ["create", "info", "verify", "magnet", "serve", "tracker", "site"])
+    for (const name of [
+      "create",
+      "info",
+      "verify",
+      "magnet",
+      "serve",
+      "tracker",
+      "site",
+      "mirrors",
+      "metalink",
+    ])
       expect(help.stdout).toMatch(new RegExp(`^ {2}${name} +\\S`, "m"));
     const none = seedpress([]);
     expect(none.code).toBe(2);

@@ -1,7 +1,7 @@
 // `seedpress mirrors` against real nginx mirrors, each right or wrong in one known way. The torrent
 // is made by mktorrent and read back with parse-torrent, so the expected pieces come from them.
 import { execFileSync } from "node:child_process";
-import { randomFillSync } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -60,7 +60,7 @@ beforeAll(async () => {
     offset: f.offset,
     length: f.length,
   }));
-  expect(parsed.pieceLength).toBe(PIECE_LENGTH);
+  expect((parsed as unknown as { pieceLength: number }).pieceLength).toBe(PIECE_LENGTH);
 });
 afterAll(() => stopAll(mirrors?.values() ?? [], dir));
 
@@ -91,6 +91,7 @@ describe("seedpress mirrors", () => {
         pieces: [
           { piece: flippedPiece, files: [`${NAME}/${FLIP_FILE}`], hashes: ["v1"], reasons: ["random"] },
         ],
+        count: 1,
       },
     ]);
 
@@ -105,6 +106,7 @@ describe("seedpress mirrors", () => {
             actual: 4_000,
           },
         ],
+        count: 1,
       },
     ]);
     // Every piece touching the stale file is skipped, the others are checked and good.
@@ -162,6 +164,26 @@ describe("seedpress mirrors", () => {
     const picked = json.pieces.map((p: { piece: number }) => p.piece);
     expect(picked).toContain(lastPiece);
     expect(picked).toContain(spanning);
+    // The seed in the report repeats the choice.
+    const again = await seedpressAsync([
+      "mirrors",
+      torrent,
+      "--pieces",
+      "3",
+      "--seed",
+      String(json.seed),
+      "--json",
+    ]);
+    const first = await seedpressAsync([
+      "mirrors",
+      torrent,
+      "--pieces",
+      "3",
+      "--seed",
+      String(json.seed),
+      "--json",
+    ]);
+    expect(JSON.parse(again.stdout).pieces).toEqual(JSON.parse(first.stdout).pieces);
   });
 
   it("human output names each failure on its mirror's line", async () => {
@@ -178,6 +200,34 @@ describe("seedpress mirrors", () => {
     expect(line("redirect")).toMatch(/^WARNING .*redirects: /);
     expect(line("good")).toMatch(/^ok /);
     expect(r.stdout).toContain("6 mirror(s): 1 ok, 1 with warnings, 4 failed");
+  });
+
+  it("metalink --local hashes each file of the multi-file release, checking the pieces across files", async () => {
+    const meta4 = path.join(dir, "multi.meta4");
+    const r = await seedpressAsync(["metalink", torrent, "--local", release, "-o", meta4]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const xml = readFileSync(meta4, "utf8");
+    for (const [name] of FILES) {
+      const sha = createHash("sha256")
+        .update(readFileSync(path.join(release, name)))
+        .digest("hex");
+      expect(xml).toContain(`<file name="${NAME}/${name}">`);
+      expect(xml).toContain(`<hash type="sha-256">${sha}</hash>`);
+    }
+    // Pieces span files here: no <pieces> a client could misread as the file's own.
+    expect(xml).not.toContain("<pieces");
+    const flipped = path.join(dir, "mirrors", "flipped", "root", NAME);
+    const bad = await seedpressAsync([
+      "metalink",
+      torrent,
+      "--local",
+      flipped,
+      "-o",
+      path.join(dir, "bad.meta4"),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("of the local copy does not match the torrent");
   });
 
   it("reports a server that answers slowly forever as a timeout", async () => {

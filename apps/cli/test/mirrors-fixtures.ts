@@ -51,7 +51,7 @@ export function shorten(file: string, length: number): void {
 
 const CORS = 'add_header Access-Control-Allow-Origin "*" always;';
 
-export type MirrorKind = "good" | "layout" | "stale" | "flipped" | "norange" | "redirect";
+export type MirrorKind = "good" | "good2" | "layout" | "stale" | "flipped" | "norange" | "redirect";
 
 /** One nginx per kind; `prepare(kind, root)` fills each root before nginx starts. */
 export async function startMirrors(

@@ -3,6 +3,7 @@ declare module "parse-torrent" {
   interface ParsedTorrent {
     name: string;
     infoHash: string;
+    announce: string[];
     urlList: string[];
     announce: string[];
     pieceLength: number;

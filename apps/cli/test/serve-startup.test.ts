@@ -86,6 +86,46 @@ describe("seedpress serve start-up", () => {
     }
   });
 
+  it("writes the public UDP port (--public-udp-port) into torrents, never the local one", async () => {
+    const pub = path.join(dir, "pub");
+    mkdirSync(pub);
+    writeFileSync(path.join(pub, "a.bin"), Buffer.alloc(30_000, 1));
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        "serve",
+        pub,
+        "--port",
+        "0",
+        "--udp-port",
+        "0",
+        "--base-url",
+        "https://dl.example/",
+        "--public-udp-port",
+        "6969",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    children.push(child);
+    let out = "";
+    child.stderr!.on("data", (d) => (out += d));
+    const listening = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on("data", (d) => {
+        out += d;
+        const m = /listening on (\S+)/.exec(out);
+        if (m && out.includes("press Ctrl+C")) resolve(m[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    });
+    const t = await parseTorrentFile(
+      Buffer.from(await (await fetch(`${listening}a.bin.torrent`)).arrayBuffer()),
+    );
+    expect(t.announce).toContain("udp://dl.example:6969");
+    expect(t.announce.filter((u) => u.startsWith("udp:"))).toEqual(["udp://dl.example:6969"]);
+    child.kill("SIGINT");
+  });
+
   it("serves a folder it cannot write, with its torrents in $XDG_CACHE_HOME/seedpress/<hash>", async () => {
     // Run as nobody (we may be root, for whom no mode bit is read-only): the folder is 0555 and theirs not.
     const ro = path.join(dir, "readonly");

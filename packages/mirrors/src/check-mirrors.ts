@@ -3,6 +3,7 @@
 import type { TorrentMeta } from "@seedpress/torrent";
 import { MirrorsError } from "./errors.js";
 import { fetchPieces } from "./fetch-pieces.js";
+import { createAgents, type HttpContext } from "./http-request.js";
 import { type CheckMirrorsOptions, type ResolvedOptions, resolveOptions, seededRandom } from "./options.js";
 import { type PlannedPiece, planPieces } from "./piece-plan.js";
 import { filePath, type MirrorContext, probeFiles } from "./probe-files.js";
@@ -33,10 +34,10 @@ export async function checkMirrors(
   };
   const reports: MirrorReport[] = new Array(entries.length);
   let next = 0;
-  const worker = async () => {
+  const worker = async (agents: HttpContext["agents"]) => {
     while (next < entries.length) {
       const index = next++;
-      reports[index] = await checkOne(meta, entries[index]!, plan, opts, (bytes) => {
+      reports[index] = await checkOne(meta, entries[index]!, plan, { ...opts, agents }, (bytes) => {
         progress.bytes += bytes;
         opts.onProgress?.(progress);
       });
@@ -45,11 +46,24 @@ export async function checkMirrors(
       opts.onMirror?.(reports[index]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency, entries.length) }, worker));
+  const agents = createAgents(opts.concurrency);
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(opts.concurrency, entries.length) }, () => worker(agents)),
+    );
+  } catch (error) {
+    if (opts.signal?.aborted)
+      throw new MirrorsError("ERR_MIRRORS_ABORTED", "mirror check aborted", { cause: error });
+    throw error;
+  } finally {
+    agents.http.destroy();
+    agents.https.destroy();
+  }
   if (opts.signal?.aborted) throw new MirrorsError("ERR_MIRRORS_ABORTED", "mirror check aborted");
   return {
     ok: reports.every((r) => r.status !== "failed"),
     name: meta.name,
+    seed: opts.seed,
     pieces: plan.map((p) => ({
       piece: p.piece,
       file: p.v2FileIndex === undefined ? undefined : filePath(meta, p.v2FileIndex),
@@ -85,7 +99,7 @@ async function checkOne(
   meta: TorrentMeta,
   entry: MirrorEntry,
   plan: PlannedPiece[],
-  opts: ResolvedOptions,
+  opts: ResolvedOptions & { agents: HttpContext["agents"] },
   onBytes: (bytes: number) => void,
 ): Promise<MirrorReport> {
   const report: MirrorReport = {
@@ -115,8 +129,10 @@ async function checkOne(
       maxRedirects: opts.maxRedirects,
       headers: { "user-agent": opts.userAgent, origin: opts.origin },
       signal: opts.signal,
+      agents: opts.agents,
     },
     origin: opts.origin,
+    clients: opts.clients,
     report,
     fileUrls: new Map(),
     badFiles: new Set(),

@@ -3,13 +3,13 @@
 import { openRequest, RequestError } from "./http-request.js";
 import type { PlannedPiece } from "./piece-plan.js";
 import { PieceVerifier } from "./piece-verifier.js";
-import { filePath, type MirrorContext } from "./probe-files.js";
-import type { BadPiece, MirrorProblem } from "./report.js";
+import { filePath, type MirrorContext, totalFromContentRange } from "./probe-files.js";
+import { type BadPiece, Capped, MAX_LISTED, type MirrorProblem } from "./report.js";
 
 type SpanOutcome = "ok" | "stop" | "skip";
 
 export async function fetchPieces(ctx: MirrorContext, plan: PlannedPiece[]): Promise<void> {
-  const bad: BadPiece[] = [];
+  const bad = new Capped<BadPiece>();
   const { report } = ctx;
   for (const piece of plan) {
     if (piece.spans.some((s) => !s.pad && ctx.badFiles.has(s.fileIndex))) {
@@ -23,7 +23,7 @@ export async function fetchPieces(ctx: MirrorContext, plan: PlannedPiece[]): Pro
         verifier.pad(span.length);
         continue;
       }
-      outcome = await fetchSpan(ctx, ctx.fileUrls.get(span.fileIndex)!, span.start, span.length, verifier);
+      outcome = await fetchSpan(ctx, span.fileIndex, span.start, span.length, verifier);
       if (outcome !== "ok") break;
     }
     if (outcome === "stop") {
@@ -46,16 +46,17 @@ export async function fetchPieces(ctx: MirrorContext, plan: PlannedPiece[]): Pro
     const files = piece.spans.filter((s) => !s.pad).map((s) => filePath(ctx.meta, s.fileIndex));
     bad.push({ piece: piece.piece, files, hashes, reasons: piece.reasons });
   }
-  if (bad.length) report.problems.push({ kind: "wrong-bytes", pieces: bad });
+  if (bad.count) report.problems.push({ kind: "wrong-bytes", pieces: bad.items, count: bad.count });
 }
 
 async function fetchSpan(
   ctx: MirrorContext,
-  url: string,
+  fileIndex: number,
   start: number,
   length: number,
   verifier: PieceVerifier,
 ): Promise<SpanOutcome> {
+  const url = ctx.fileUrls.get(fileIndex)!;
   const end = start + length - 1;
   const started = performance.now();
   const { report } = ctx;
@@ -65,33 +66,41 @@ async function fetchSpan(
       { method: "GET", headers: { range: `bytes=${start}-${end}` } },
       ctx.http,
     );
-    const { status } = open.response;
+    const { status } = open;
     if (status === 200) {
       // The whole file is coming: every client request would cost the full file. Stop reading now.
-      await open.close();
+      open.close();
       report.problems.push({ kind: "ignores-range", url, status });
       return "stop";
     }
     if (status !== 206) {
-      await open.close();
+      open.close();
       addOnce(ctx, { kind: "http-error", url, status });
       return "skip";
     }
-    const range = open.response.headers.get("content-range") ?? "";
+    const range = open.header("content-range") ?? "";
+    const total = totalFromContentRange(range);
+    if (total !== null && total !== ctx.meta.files[fileIndex]!.length) {
+      // HEAD gave no size (or another one than GET): the range answer tells the file's real length.
+      open.close();
+      markStale(ctx, fileIndex, url, total);
+      return "skip";
+    }
     const match = /^bytes (\d+)-(\d+)\//.exec(range);
     if (!match || Number(match[1]) !== start || Number(match[2]) !== end) {
-      await open.close();
+      open.close();
       addOnce(ctx, { kind: "bad-range", url, message: `asked bytes ${start}-${end}, got "${range}"` });
       return "skip";
     }
-    const { bytes } = await open.read((chunk) => {
+    const { bytes, more } = await open.read((chunk) => {
       verifier.update(chunk);
       ctx.onBytes(chunk.length);
     }, length);
     report.bytes += bytes;
     report.seconds += (performance.now() - started) / 1000;
-    if (bytes < length) {
-      addOnce(ctx, { kind: "bad-range", url, message: `asked ${length} bytes from ${start}, got ${bytes}` });
+    if (bytes < length || more) {
+      const got = more ? "more" : String(bytes);
+      addOnce(ctx, { kind: "bad-range", url, message: `asked ${length} bytes from ${start}, got ${got}` });
       return "skip";
     }
     return "ok";
@@ -111,4 +120,20 @@ function addOnce(
     (p) => p.kind === problem.kind && "url" in p && p.url === problem.url,
   );
   if (!known) ctx.report.problems.push(problem);
+}
+
+function markStale(ctx: MirrorContext, fileIndex: number, url: string, actual: number): void {
+  ctx.badFiles.add(fileIndex);
+  const entry = {
+    path: filePath(ctx.meta, fileIndex),
+    url,
+    expected: ctx.meta.files[fileIndex]!.length,
+    actual,
+  };
+  const stale = ctx.report.problems.find((p) => p.kind === "stale");
+  if (!stale) ctx.report.problems.push({ kind: "stale", files: [entry], count: 1 });
+  else {
+    stale.count++;
+    if (stale.files.length < MAX_LISTED) stale.files.push(entry);
+  }
 }

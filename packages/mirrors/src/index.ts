@@ -12,9 +12,11 @@ export {
   type CheckMirrorsReport,
   FAILING_KINDS,
   type FileUrlStatus,
+  MAX_LISTED,
   type MirrorProblem,
   type MirrorProblemKind,
   type MirrorProgress,
   type MirrorReport,
+  type StaleFile,
 } from "./report.js";
 export { WEB_SEED_CLIENTS, type WebSeedClient, webSeedFileUrl } from "./web-seed-url.js";

@@ -1,7 +1,7 @@
 // Metalink 4 (RFC 5854) for a torrent: per file its size, the mirrors' URLs (built as libtorrent
 // builds them), the torrent as a metaurl, the whole-file SHA-256 when known, and the v1 piece
 // hashes where they are the file's own pieces.
-import { type TorrentMeta, VERSION } from "@seedpress/torrent";
+import { FileLayout, type TorrentMeta, VERSION } from "@seedpress/torrent";
 import { MirrorsError } from "./errors.js";
 import { httpUrlProblem, webSeedFileUrl } from "./web-seed-url.js";
 
@@ -72,10 +72,9 @@ function pieceHashes(meta: TorrentMeta, index: number): string[] {
   if (!meta.pieces || file.length === 0 || file.offset % pl !== 0) return [];
   const endsAlone = file.length % pl === 0 || meta.files.slice(index + 1).every((f) => f.length === 0);
   if (!endsAlone) return [];
-  const first = file.offset / pl;
-  const count = Math.ceil(file.length / pl);
+  const [first, end] = new FileLayout(meta.files, pl).pieceRange(index);
   const out = [`    <pieces length="${pl}" type="sha-1">`];
-  for (let i = first; i < first + count; i++) {
+  for (let i = first; i < end; i++) {
     out.push(`      <hash>${Buffer.from(meta.pieces.subarray(i * 20, i * 20 + 20)).toString("hex")}</hash>`);
   }
   out.push("    </pieces>");

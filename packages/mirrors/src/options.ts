@@ -2,6 +2,7 @@
 import { VERSION } from "@seedpress/torrent";
 import { MirrorsError } from "./errors.js";
 import type { CheckMirrorsReport, MirrorProgress } from "./report.js";
+import { WEB_SEED_CLIENTS, type WebSeedClient } from "./web-seed-url.js";
 
 export interface CheckMirrorsOptions {
   /** Extra mirrors (web seed URLs, BEP 19 form) to check besides the torrent's `url-list`. */
@@ -19,6 +20,8 @@ export interface CheckMirrorsOptions {
   maxRedirects?: number;
   /** The Origin sent to test CORS (browser clients such as WebTorrent need it). Default "https://example.org". */
   origin?: string;
+  /** Clients whose URLs are checked (HEAD); pieces are always fetched under libtorrent's. Default all three. */
+  clients?: WebSeedClient[];
   /** User-Agent header. Default "seedpress/<version>". */
   userAgent?: string;
   /** Seed for the random piece choice, to repeat a run exactly. Default: a random seed. */
@@ -47,12 +50,24 @@ export function resolveOptions(options: CheckMirrorsOptions): ResolvedOptions {
     timeout: positive(options.timeout ?? 30_000, "timeout", 24 * 3600_000),
     maxRedirects: positive(options.maxRedirects ?? 5, "maxRedirects", 50, 0),
     origin: options.origin ?? "https://example.org",
+    clients: checkClients(options.clients ?? [...WEB_SEED_CLIENTS]),
     userAgent: options.userAgent ?? `seedpress/${VERSION}`,
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
     signal: options.signal,
     onProgress: options.onProgress,
     onMirror: options.onMirror,
   };
+}
+
+function checkClients(clients: WebSeedClient[]): WebSeedClient[] {
+  for (const client of clients) {
+    if (!WEB_SEED_CLIENTS.includes(client))
+      throw new MirrorsError(
+        "ERR_MIRRORS_OPTION",
+        `clients: "${client}" is not one of ${WEB_SEED_CLIENTS.join(", ")}`,
+      );
+  }
+  return clients;
 }
 
 function positive(value: number, name: string, max: number, min = 1): number {

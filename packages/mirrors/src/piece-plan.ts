@@ -1,6 +1,12 @@
 // Which pieces to fetch from every mirror, and for each the byte spans of which files it covers
 // and the hashes it must match. The same plan serves every mirror, so memory does not grow with them.
-import { MERKLE_BLOCK_SIZE, nextPowerOfTwo, type TorrentFile, type TorrentMeta } from "@seedpress/torrent";
+import {
+  FileLayout,
+  MERKLE_BLOCK_SIZE,
+  nextPowerOfTwo,
+  type TorrentFile,
+  type TorrentMeta,
+} from "@seedpress/torrent";
 
 /** A run of bytes of one file inside a piece; pad files are zeros and never fetched. */
 export interface PieceSpan {
@@ -66,13 +72,11 @@ export function planPieces(meta: TorrentMeta, options: PlanOptions): PlannedPiec
 
 function v1Source(meta: TorrentMeta): PieceSource {
   const files = meta.files;
-  const last = files[files.length - 1]!;
-  const total = last.offset + last.length;
+  const layout = new FileLayout(files, meta.pieceLength);
   const pl = meta.pieceLength;
-  const count = meta.pieceCount;
+  const count = layout.pieceCount;
   const build = (index: number): PlannedPiece => {
-    const start = index * pl;
-    const end = Math.min(start + pl, total);
+    const [start, end] = layout.pieceBytes(index);
     const spans = spansOf(files, start, end);
     return {
       piece: index,
@@ -143,12 +147,13 @@ function v2Expected(meta: TorrentMeta, file: TorrentFile, pieceInFile: number): 
 
 function v2Source(meta: TorrentMeta): PieceSource {
   const pl = meta.pieceLength;
+  const layout = new FileLayout(meta.files, pl);
   // Cumulative piece counts per file, so a global index maps back to (file, piece in file).
   const firsts: { fileIndex: number; first: number; pieces: number }[] = [];
   let count = 0;
-  meta.files.forEach((f, fileIndex) => {
-    if (f.padding || f.length === 0) return;
-    const pieces = Math.ceil(f.length / pl);
+  meta.files.forEach((_, fileIndex) => {
+    const pieces = layout.filePieceCount(fileIndex);
+    if (pieces === 0) return;
     firsts.push({ fileIndex, first: count, pieces });
     count += pieces;
   });

@@ -1,8 +1,14 @@
 // Stage one of a mirror check: HEAD every file under each client's URL, and sort what comes back
 // into missing files (layout), wrong sizes (stale), redirects, CORS and per-client URL trouble.
 import type { TorrentMeta } from "@seedpress/torrent";
-import { type HttpContext, type OpenResponse, openRequest, RequestError } from "./http-request.js";
-import type { FileUrlStatus, MirrorProblem, MirrorReport } from "./report.js";
+import {
+  type HttpContext,
+  type OpenResponse,
+  openRequest,
+  type RedirectHop,
+  RequestError,
+} from "./http-request.js";
+import { Capped, type FileUrlStatus, type MirrorReport, type StaleFile } from "./report.js";
 import { clientUrls, type WebSeedClient } from "./web-seed-url.js";
 
 export interface MirrorContext {
@@ -11,6 +17,8 @@ export interface MirrorContext {
   base: string;
   http: HttpContext;
   origin: string;
+  /** Whose URLs to HEAD besides libtorrent's. */
+  clients: readonly WebSeedClient[];
   report: MirrorReport;
   /** The URL (libtorrent's spelling) each good file is fetched from. */
   fileUrls: Map<number, string>;
@@ -25,17 +33,17 @@ export function filePath(meta: TorrentMeta, fileIndex: number): string {
 
 /** Returns false when the mirror cannot be reached at all (the check stops there). */
 export async function probeFiles(ctx: MirrorContext): Promise<boolean> {
-  const layout: FileUrlStatus[] = [];
-  const stale: Extract<MirrorProblem, { kind: "stale" }>["files"] = [];
-  const byClient = new Map<string, { clients: WebSeedClient[]; files: FileUrlStatus[] }>();
-  const hops = new Map<string, Extract<MirrorProblem, { kind: "redirect" }>["hops"][number]>();
+  const layout = new Capped<FileUrlStatus>();
+  const stale = new Capped<StaleFile>();
+  const byClient = new Map<string, { clients: WebSeedClient[]; files: Capped<FileUrlStatus> }>();
+  const hops = new Capped<RedirectHop>();
   let noCors: string | undefined;
   const { meta, report } = ctx;
   for (let i = 0; i < meta.files.length; i++) {
     const file = meta.files[i]!;
     if (file.padding || file.length === 0) continue;
     const path = filePath(meta, i);
-    const variants = clientUrls(ctx.base, meta, i);
+    const variants = clientUrls(ctx.base, meta, i, ctx.clients);
     for (let v = 0; v < variants.length; v++) {
       const { url, clients } = variants[v]!;
       let head: HeadResult;
@@ -51,11 +59,11 @@ export async function probeFiles(ctx: MirrorContext): Promise<boolean> {
         });
         return false;
       }
-      for (const hop of head.redirects) hops.set(hop.from, hop);
+      for (const hop of head.redirects) hops.push(hop);
       if (v > 0) {
         if (!ok(head.status)) {
           const key = clients.join(",");
-          const entry = byClient.get(key) ?? { clients, files: [] };
+          const entry = byClient.get(key) ?? { clients, files: new Capped<FileUrlStatus>() };
           entry.files.push({ path, url, status: head.status, clients });
           byClient.set(key, entry);
         }
@@ -79,11 +87,13 @@ export async function probeFiles(ctx: MirrorContext): Promise<boolean> {
       ctx.fileUrls.set(i, url);
     }
   }
-  if (layout.length) report.problems.push({ kind: "layout", files: layout });
-  if (stale.length) report.problems.push({ kind: "stale", files: stale });
-  if (hops.size) report.problems.push({ kind: "redirect", hops: [...hops.values()] });
+  if (layout.count) report.problems.push({ kind: "layout", files: layout.items, count: layout.count });
+  if (stale.count) report.problems.push({ kind: "stale", files: stale.items, count: stale.count });
+  if (hops.count) report.problems.push({ kind: "redirect", hops: hops.items, count: hops.count });
   if (noCors) report.problems.push({ kind: "no-cors", url: noCors });
-  for (const entry of byClient.values()) report.problems.push({ kind: "client-url", ...entry });
+  for (const { clients, files } of byClient.values()) {
+    report.problems.push({ kind: "client-url", clients, files: files.items, count: files.count });
+  }
   return true;
 }
 
@@ -101,26 +111,26 @@ interface HeadResult {
 
 async function headFile(url: string, ctx: MirrorContext): Promise<HeadResult> {
   let open = await openRequest(url, { method: "HEAD" }, ctx.http);
-  let size = contentLength(open.response);
+  let size = contentLength(open);
   // Some servers refuse HEAD; a one-byte range GET tells the size through Content-Range.
-  if (open.response.status === 405 || open.response.status === 501) {
-    await open.close();
+  if (open.status === 405 || open.status === 501) {
+    open.close();
     open = await openRequest(url, { method: "GET", headers: { range: "bytes=0-0" } }, ctx.http);
-    size = totalFromContentRange(open.response.headers.get("content-range")) ?? contentLength(open.response);
+    size = totalFromContentRange(open.header("content-range")) ?? contentLength(open);
   }
-  await open.close();
-  const allow = open.response.headers.get("access-control-allow-origin");
+  open.close();
+  const allow = open.header("access-control-allow-origin");
   return {
-    status: open.response.status,
+    status: open.status,
     size,
-    acceptRanges: open.response.headers.get("accept-ranges"),
+    acceptRanges: open.header("accept-ranges"),
     cors: allow === "*" || allow === ctx.origin,
     redirects: open.redirects,
   };
 }
 
-function contentLength(response: Response): number | null {
-  const text = response.headers.get("content-length");
+function contentLength(response: OpenResponse): number | null {
+  const text = response.header("content-length");
   return text !== null && /^\d+$/.test(text) ? Number(text) : null;
 }
 

@@ -20,18 +20,28 @@ export interface BadPiece {
   reasons: PieceReason[];
 }
 
+export interface StaleFile {
+  path: string;
+  url: string;
+  expected: number;
+  actual: number | null;
+}
+
+/** Lists in problems hold at most this many entries (`count` has them all): reports stay small. */
+export const MAX_LISTED = 50;
+
 export type MirrorProblem =
   | { kind: "unreachable"; url: string; message: string }
   | { kind: "timeout"; url: string; message: string }
-  | { kind: "layout"; files: FileUrlStatus[] }
-  | { kind: "stale"; files: { path: string; url: string; expected: number; actual: number | null }[] }
-  | { kind: "wrong-bytes"; pieces: BadPiece[] }
+  | { kind: "layout"; files: FileUrlStatus[]; count: number }
+  | { kind: "stale"; files: StaleFile[]; count: number }
+  | { kind: "wrong-bytes"; pieces: BadPiece[]; count: number }
   | { kind: "ignores-range"; url: string; status: number }
   | { kind: "bad-range"; url: string; message: string }
   | { kind: "http-error"; url: string; status: number }
-  | { kind: "redirect"; hops: RedirectHop[] }
+  | { kind: "redirect"; hops: RedirectHop[]; count: number }
   | { kind: "no-cors"; url: string }
-  | { kind: "client-url"; clients: WebSeedClient[]; files: FileUrlStatus[] }
+  | { kind: "client-url"; clients: WebSeedClient[]; files: FileUrlStatus[]; count: number }
   | { kind: "skipped"; message: string };
 
 export type MirrorProblemKind = MirrorProblem["kind"];
@@ -72,6 +82,8 @@ export interface CheckMirrorsReport {
   /** True when no mirror failed (warnings allowed). */
   ok: boolean;
   name: string;
+  /** The seed of the random piece choice: pass it as `seed` to fetch the same pieces again. */
+  seed: number;
   /** The pieces fetched from every mirror, and why each was picked. */
   pieces: { piece: number; file?: string; reasons: PieceReason[] }[];
   mirrors: MirrorReport[];
@@ -84,4 +96,15 @@ export interface MirrorProgress {
   bytes: number;
   /** Piece bytes that a full run fetches. */
   bytesTotal: number;
+}
+
+/** Keeps the first MAX_LISTED items and counts them all. */
+export class Capped<T> {
+  readonly items: T[] = [];
+  count = 0;
+
+  push(item: T): void {
+    if (this.items.length < MAX_LISTED) this.items.push(item);
+    this.count++;
+  }
 }

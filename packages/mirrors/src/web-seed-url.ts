@@ -70,14 +70,16 @@ export function webSeedFileUrl(
   }
 }
 
-/** Each distinct URL for a file with the clients that build it, libtorrent's first. */
+/** Each distinct URL for a file with the clients (of `clients`) that build it, libtorrent's first. */
 export function clientUrls(
   base: string,
   meta: TorrentMeta,
   fileIndex: number,
+  clients: readonly WebSeedClient[] = WEB_SEED_CLIENTS,
 ): { url: string; clients: WebSeedClient[] }[] {
   const byUrl = new Map<string, WebSeedClient[]>();
-  for (const client of WEB_SEED_CLIENTS) {
+  // libtorrent's URL always comes first: it is the one pieces are fetched from.
+  for (const client of new Set<WebSeedClient>(["libtorrent", ...clients])) {
     const url = webSeedFileUrl(client, base, meta, fileIndex);
     const list = byUrl.get(url);
     if (list) list.push(client);

@@ -32,7 +32,7 @@ pid ${join(dir, "nginx.pid")};
 error_log ${join(dir, "error.log")} warn;
 events { worker_connections 256; }
 http {
-  access_log off;
+  access_log ${join(dir, "access.log")};
   default_type application/octet-stream;
   client_body_temp_path ${temp("body")};
   proxy_temp_path ${temp("proxy")};

@@ -2,33 +2,39 @@
 // origin serves freely; once other peers are there, each piece leaves the origin about `copies` times and
 // repeat requests for it get 503 + Retry-After, so clients take it from the peers that already have it.
 // A client is never stranded: one refused for `maxWait` seconds is served its next request.
+import type { PolicyDecision, PolicyRequest } from "@seedpress/webseed";
 import type { OriginLedger, TorrentLedger } from "./origin-ledger.js";
 
-/** What the web seed asks before serving a range (its `policy` hook). */
-export interface PolicyRequest {
-  /** The web seed's path key ("/"-joined, relative to the root). */
-  path: string;
-  start: number;
-  /** Inclusive. */
-  end: number;
-  /** Size of the file. */
-  size: number;
-  /** The client key (its IP address by default). */
-  client: string;
-}
-
-export type PolicyDecision = { serve: true } | { serve: false; retryAfter: number };
+export type { PolicyDecision, PolicyRequest };
 
 export interface OffloadOptions {
-  /** Swarms with fewer peers than this (seeders + leechers, the asker included) are served freely. Default 2. */
+  /**
+   * Swarms with fewer peers than this (seeders + leechers, the asker included) are served freely: a client
+   * refused with few peers may be left with none (libtorrent 2.0 then never asks the web seed again). Default 3.
+   */
   minPeers?: number;
-  /** Origin copies of a piece granted before repeat requests for it are shed. Default 1. */
+  /** Live holders a piece needs (clients the origin gave it to, still around) before repeats are shed. Default 1. */
   copies?: number;
   /** Seconds sent in Retry-After when a request is shed. Default 5. */
   retryAfter?: number;
-  /** A client refused for this many seconds in a row is served its next request. Default 20. */
+  /**
+   * A client refused this many seconds ago is served its next request. Default 25: libtorrent 2.0 comes
+   * back ~30 s after a 503 whatever Retry-After says, so each of its refusals is followed by a served request.
+   */
   maxWait?: number;
-  /** Clients whose wait is remembered (least recently refused forgotten first). Default 10000. */
+  /**
+   * A holder counts as live while it asked the origin anything in the last this many seconds (a client
+   * still downloading asks again at the latest ~30 s after a refusal). Default 35.
+   */
+  liveWindow?: number;
+  /**
+   * Refusal episodes (refused requests until the next served one) one client may have for one torrent,
+   * after which it is always served. Default 1: libtorrent 2.0.8 comes back ~30 s after
+   * a first refusal while it has peers, but gave up on a web seed that refused it again (and on one that
+   * refused it while it had no peer) in every run here.
+   */
+  maxRefusals?: number;
+  /** Clients remembered (the least recently seen forgotten first). Default 10000. */
   maxClients?: number;
 }
 
@@ -49,11 +55,14 @@ export interface PolicyDeps {
 const SERVE: PolicyDecision = { serve: true };
 
 export function resolveOffload(options: OffloadOptions = {}): Required<OffloadOptions> {
+  const retryAfter = options.retryAfter ?? 5;
   return {
-    minPeers: options.minPeers ?? 2,
+    minPeers: options.minPeers ?? 3,
     copies: options.copies ?? 1,
-    retryAfter: options.retryAfter ?? 5,
-    maxWait: options.maxWait ?? 20,
+    retryAfter,
+    maxWait: options.maxWait ?? 25,
+    liveWindow: options.liveWindow ?? 35,
+    maxRefusals: options.maxRefusals ?? 1,
     maxClients: options.maxClients ?? 10_000,
   };
 }
@@ -64,38 +73,130 @@ export function waitBound(options: OffloadOptions = {}): number {
   return o.maxWait + o.retryAfter;
 }
 
+interface Client {
+  id: number;
+  lastSeen: number;
+  /** Time of its first refusal since it was last served, or -1. */
+  refusedSince: number;
+  /** Refusal episodes (runs of refused requests until it is served again). */
+  refusals: number;
+}
+
+/** Clients by key, least recently seen first (a Map keeps insertion order; re-inserted when seen). */
+class Clients {
+  private readonly byKey = new Map<string, Client>();
+  private readonly byId = new Map<number, Client>();
+  private nextId = 1;
+  constructor(private readonly max: number) {}
+
+  see(key: string, now: number): Client {
+    let c = this.byKey.get(key);
+    if (c) this.byKey.delete(key);
+    else {
+      c = { id: this.nextId++, lastSeen: now, refusedSince: -1, refusals: 0 };
+      this.byId.set(c.id, c);
+      this.counted++;
+      if (this.byKey.size >= this.max) {
+        const [oldKey, old] = this.byKey.entries().next().value!;
+        this.byKey.delete(oldKey);
+        this.byId.delete(old.id);
+      }
+    }
+    c.lastSeen = now;
+    this.byKey.set(key, c);
+    return c;
+  }
+
+  live(id: number, now: number, windowMs: number): boolean {
+    const c = this.byId.get(id);
+    return c !== undefined && now - c.lastSeen <= windowMs;
+  }
+
+  /** Clients seen in the last `windowMs`, counted at most once a second (a walk over all of them). */
+  liveCount(now: number, windowMs: number): number {
+    if (now - this.countedAt >= 1000 || now < this.countedAt) {
+      let n = 0;
+      for (const c of this.byKey.values()) if (now - c.lastSeen <= windowMs) n++;
+      this.counted = n;
+      this.countedAt = now;
+    }
+    return this.counted;
+  }
+  private counted = 0;
+  private countedAt = Number.NEGATIVE_INFINITY;
+}
+
+/** What the policy remembers of one torrent. */
+interface TorrentState {
+  clients: Clients;
+  /** Per piece: ids of the last `copies` clients the origin gave it to (0: none). */
+  holders: Int32Array;
+}
+
 export function offloadPolicy(
   options: OffloadOptions,
   deps: PolicyDeps,
 ): (request: PolicyRequest) => PolicyDecision {
   const o = resolveOffload(options);
   const clock = deps.clock ?? Date.now;
-  /** Client → time of its first refusal since it was last served. Insertion order = refusal order. */
-  const waiting = new Map<string, number>();
-
-  const admit = (request: PolicyRequest, grant: () => void): PolicyDecision => {
-    waiting.delete(request.client);
-    grant();
-    return SERVE;
+  const states = new Map<TorrentLedger, TorrentState>();
+  const stateOf = (ledger: TorrentLedger): TorrentState => {
+    let state = states.get(ledger);
+    if (!state) {
+      state = {
+        clients: new Clients(o.maxClients),
+        holders: new Int32Array(ledger.grantedPerPiece.length * o.copies),
+      };
+      states.set(ledger, state);
+    }
+    return state;
   };
 
   return (request) => {
     const at = deps.ledger.locate(request.path);
     if (!at) return SERVE;
-    const grant = () => deps.ledger.grant(at, request.start, request.end);
-    const swarm = deps.swarm(at.ledger);
-    if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return admit(request, grant);
-    const [first, last] = deps.ledger.pieces(at, request.start, request.end);
-    for (let p = first; p <= last; p++) {
-      const enough = o.copies * deps.ledger.pieceSize(at.ledger, p);
-      if (at.ledger.grantedPerPiece[p]! < enough) return admit(request, grant);
-    }
     const now = clock();
-    const since = waiting.get(request.client);
-    if (since !== undefined && now - since >= o.maxWait * 1000) return admit(request, grant);
-    if (since === undefined) {
-      if (waiting.size >= o.maxClients) waiting.delete(waiting.keys().next().value!);
-      waiting.set(request.client, now);
+    const { clients, holders: h } = stateOf(at.ledger);
+    const client = clients.see(request.client, now);
+    const [first, last] = deps.ledger.pieces(at, request.start, request.end);
+    const liveMs = o.liveWindow * 1000;
+    const serve = (): PolicyDecision => {
+      client.refusedSince = -1;
+      deps.ledger.grant(at, request.start, request.end);
+      for (let p = first; p <= last; p++) {
+        // This client replaces the holder that is gone (or the oldest).
+        let slot = p * o.copies;
+        for (let k = 0; k < o.copies; k++)
+          if (!clients.live(h[p * o.copies + k]!, now, liveMs)) {
+            slot = p * o.copies + k;
+            break;
+          }
+        h[slot] = client.id;
+      }
+      return SERVE;
+    };
+    const swarm = deps.swarm(at.ledger);
+    if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return serve();
+    // Refuse only while enough other clients are still downloading here (they stay a while): a client
+    // refused and then left without peers is stranded (libtorrent 2.0 never asks that web seed again).
+    if (swarm.seeders === 0 && clients.liveCount(now, liveMs) < o.minPeers) return serve();
+    // A seeder has every piece; otherwise a piece is in the swarm while enough of its holders are live.
+    // A holder asking again for its own piece evidently lacks it (an aborted or partial response).
+    if (swarm.seeders === 0) {
+      for (let p = first; p <= last; p++) {
+        let live = 0;
+        for (let k = 0; k < o.copies; k++) {
+          const id = h[p * o.copies + k]!;
+          if (id !== client.id && clients.live(id, now, liveMs)) live++;
+        }
+        if (live < o.copies) return serve();
+      }
+    }
+    if (client.refusedSince >= 0 && now - client.refusedSince >= o.maxWait * 1000) return serve();
+    if (client.refusedSince < 0 && client.refusals >= o.maxRefusals) return serve();
+    if (client.refusedSince < 0) {
+      client.refusedSince = now;
+      client.refusals++;
     }
     at.ledger.shed++;
     return { serve: false, retryAfter: o.retryAfter };

@@ -71,11 +71,6 @@ export class OriginLedger {
     return [first, last];
   }
 
-  /** Bytes in piece `p` (the last one is short). */
-  pieceSize(ledger: TorrentLedger, p: number): number {
-    return Math.max(1, Math.min(ledger.pieceLength, ledger.spaceLength - p * ledger.pieceLength));
-  }
-
   grant(at: Located, start: number, end: number): void {
     spread(at, start, end - start + 1, at.ledger.grantedPerPiece);
   }

@@ -7,9 +7,9 @@ import { metricsText, trackerStats } from "@seedpress/tracker";
 import {
   checkTorrents,
   createWebseedServer,
-  parseRequestPath,
   type RequestLog,
   type WebseedServer,
+  type WebseedServerOptions,
 } from "@seedpress/webseed";
 import { PublishError } from "./errors.js";
 import { indexPage } from "./index-page.js";
@@ -55,11 +55,6 @@ interface Running {
   seed: WebseedServer;
   beside?: RunningBeside;
   timer?: NodeJS.Timeout;
-}
-
-function pathKey(url: string): string | undefined {
-  const parsed = parseRequestPath(url);
-  return parsed.ok ? parsed.key : undefined;
 }
 
 async function rootOf(given: string): Promise<string> {
@@ -114,23 +109,21 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     torrents: new Map(),
     statsHtml: () => "",
     statsJson: () => "[]",
-    metrics: () => "",
+    metrics: async () => "",
   };
   let ledger = new OriginLedger([]);
   let policy: ((r: PolicyRequest) => PolicyDecision) | undefined;
-  const onRequest = (log: RequestLog & { path?: string; start?: number }) => {
-    // Until every web seed build reports the range, the path comes from the URL and the start is 0.
-    const at = log.path ?? (log.status < 300 ? pathKey(log.url) : undefined);
-    if (at !== undefined) ledger.record(at, log.start ?? 0, log.bytes);
+  const onRequest = (log: RequestLog) => {
+    if (log.path !== undefined && log.start !== undefined) ledger.record(log.path, log.start, log.bytes);
     o.emit({ type: "request", log });
   };
   // `policy` is the web seed's hook (may this range be served now?); it is asked only once torrents exist.
-  const seedOptions = {
+  const seedOptions: WebseedServerOptions = {
     root: rootReal,
     ...o.limits,
     onRequest,
     fallback: createFallback(state),
-    policy: (r: PolicyRequest) => policy?.(r),
+    policy: (r) => policy?.(r),
   };
   const running: Running = { seed: createWebseedServer(seedOptions) };
   try {
@@ -165,9 +158,9 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     running.timer = setInterval(() => history.add((Date.now() - started) / 1000, rows()), 5000).unref();
     state.statsHtml = () => statsPage(rows(), (h) => history.of(h));
     state.statsJson = () => JSON.stringify({ torrents: rows() }, null, 2);
-    state.metrics = () =>
+    state.metrics = async () =>
       offloadMetrics(rows()) +
-      (running.beside ? metricsText(trackerStats(running.beside.beside.tracker)) : "");
+      (running.beside ? metricsText(await trackerStats(running.beside.beside.tracker)) : "");
     for (const t of torrents) state.torrents.set(t.torrentPath, t);
     state.index = indexPage(torrents, baseUrl.href);
     state.ready = true;

@@ -1,7 +1,6 @@
 // What a reused .torrent should carry now: this server's web seed and trackers first, then whatever it
-// listed before except loopback URLs left by a local trial (when this server is not itself local).
-
-import type { Wrapping } from "./rewrap.js";
+// listed before except loopback URLs: those are an earlier local run's (a local trial, or this machine
+// on another port) and useless to anyone else.
 
 export interface Current {
   /** This server's web seed URL for the torrent. */
@@ -10,7 +9,11 @@ export interface Current {
   announce: string[];
 }
 
-export interface Reconciled extends Wrapping {
+export interface Reconciled {
+  /** Tracker tiers: this server's (one tier each) first. */
+  announce: string[][];
+  /** Web seeds: this server's first. */
+  urlList: string[];
   /** What changed, in words, for the log; empty when the torrent already fits. */
   changes: string[];
 }
@@ -30,8 +33,7 @@ function sameLists(a: string[][], b: string[][]): boolean {
 }
 
 export function reconcile(old: { announce: string[][]; urlList: string[] }, current: Current): Reconciled {
-  const dropLocal = !isLocalUrl(current.seed);
-  const stale = (url: string) => dropLocal && isLocalUrl(url);
+  const stale = isLocalUrl;
   const ours = new Set(current.announce);
   const urlList = [current.seed, ...old.urlList.filter((u) => u !== current.seed && !stale(u))];
   const kept = old.announce

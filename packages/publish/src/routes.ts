@@ -13,7 +13,7 @@ export interface RouteState {
   torrents: Map<string, PublishedTorrent>;
   statsHtml(): string;
   statsJson(): string;
-  metrics(): string;
+  metrics(): Promise<string>;
   /** The tracker's handler, if it runs. */
   tracker?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 }
@@ -32,7 +32,11 @@ function page(state: RouteState, path: string, res: ServerResponse): boolean {
   }
   if (path === "/stats") send(res, 200, HTML, state.statsHtml());
   else if (path === "/stats.json") send(res, 200, "application/json", state.statsJson());
-  else if (path === "/metrics") send(res, 200, "text/plain; version=0.0.4; charset=utf-8", state.metrics());
+  else if (path === "/metrics")
+    state.metrics().then(
+      (text) => send(res, 200, "text/plain; version=0.0.4; charset=utf-8", text),
+      () => send(res, 500, "text/plain; charset=utf-8", "metrics unavailable\n"),
+    );
   else return false;
   return true;
 }

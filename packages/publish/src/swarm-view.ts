@@ -5,19 +5,21 @@ import type { SwarmCounts } from "./offload-policy.js";
 
 export function swarmView(tracker: Tracker): (infoHashHex: string) => SwarmCounts | undefined {
   const last = new Map<string, SwarmCounts>();
+  const view = (c: { complete: number; incomplete: number; downloaded: number }): SwarmCounts => ({
+    seeders: c.complete,
+    leechers: c.incomplete,
+    completed: c.downloaded,
+  });
   return (hex) => {
     const key = hexToKey(hex.slice(0, 40));
     const swarm = key === undefined ? undefined : tracker.allowlist.resolve(key);
     if (swarm === undefined) return undefined;
-    const completed = tracker.downloads(hex.slice(0, 40));
     const counts = tracker.store.counts(swarm);
-    if (counts instanceof Promise) {
-      counts.then(
-        (c) => last.set(swarm, { seeders: c?.complete ?? 0, leechers: c?.incomplete ?? 0, completed }),
-        () => {},
-      );
-      return last.get(swarm);
-    }
-    return { seeders: counts?.complete ?? 0, leechers: counts?.incomplete ?? 0, completed };
+    if (!(counts instanceof Promise)) return view(counts);
+    counts.then(
+      (c) => last.set(swarm, view(c)),
+      () => {},
+    );
+    return last.get(swarm);
   };
 }

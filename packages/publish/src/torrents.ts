@@ -1,13 +1,13 @@
-// Folder entries → the torrents served: an earlier .torrent is reused (its outer dictionary reconciled
-// with this server's URLs, the info hash unchanged), otherwise one is made through @seedpress/torrent.
-import { lstat, readFile, stat } from "node:fs/promises";
+// Folder entries → the torrents served: an earlier .torrent is reused (re-wrapped by @seedpress/torrent's
+// Metainfo with this server's URLs, the info bytes and hash unchanged), otherwise one is made there.
+import { lstat, stat } from "node:fs/promises";
 import path from "node:path";
-import { createTorrent, parseTorrent, type TorrentMeta, writeTorrentFile } from "@seedpress/torrent";
+import { createTorrent, Metainfo, type TorrentMeta } from "@seedpress/torrent";
+import { PublishError } from "./errors.js";
 import { resolveInside } from "./inside-root.js";
 import type { Entry } from "./list-entries.js";
 import type { PublishEvent } from "./options.js";
-import { reconcile } from "./reconcile.js";
-import { rewrap } from "./rewrap.js";
+import { type Current, reconcile } from "./reconcile.js";
 import type { TorrentsDir } from "./torrents-dir.js";
 
 /** One torrent as served. */
@@ -43,10 +43,10 @@ export function seedUrl(baseUrl: URL, entry: Entry): string {
   return entry.singleFile ? new URL(encodeURIComponent(entry.name), baseUrl).href : baseUrl.href;
 }
 
-async function readSmall(file: string): Promise<Uint8Array | undefined> {
-  const st = await stat(file).catch(() => undefined);
-  if (!st?.isFile() || st.size > MAX_TORRENT_BYTES) return undefined;
-  return readFile(file).catch(() => undefined);
+/** A file that exists is read (and must parse); a missing one is undefined. */
+async function readIfThere(file: string): Promise<Metainfo | undefined> {
+  if (!(await stat(file).catch(() => undefined))) return undefined;
+  return Metainfo.read(file, { maxBytes: MAX_TORRENT_BYTES });
 }
 
 /**
@@ -64,12 +64,12 @@ async function findExisting(context: TorrentContext, torrentName: string) {
   const own = path.join(context.torrentsDir.dir, torrentName);
   // Beside the files, the .torrent is one more name in the root: a link out of it is not followed.
   const readable = context.torrentsDir.beside ? await resolveInside(context.rootReal, own) : own;
-  const bytes = readable && (await readSmall(readable));
-  if (bytes) return { bytes, file: own, writable: true };
+  const metainfo = readable === undefined ? undefined : await readIfThere(readable);
+  if (metainfo) return { metainfo, file: own, writable: true };
   if (context.torrentsDir.beside) return undefined;
   const beside = await resolveInside(context.rootReal, path.join(context.rootReal, torrentName));
-  const found = beside && (await readSmall(beside));
-  return found ? { bytes: found, file: beside, writable: false } : undefined;
+  const found = beside === undefined ? undefined : await readIfThere(beside);
+  return found ? { metainfo: found, file: beside!, writable: false } : undefined;
 }
 
 async function make(context: TorrentContext, entry: Entry, seed: string) {
@@ -83,21 +83,25 @@ async function make(context: TorrentContext, entry: Entry, seed: string) {
   return created;
 }
 
-function reuse(
-  context: TorrentContext,
-  entry: Entry,
-  found: { bytes: Uint8Array; file: string },
-  seed: string,
-) {
-  const meta = parseTorrent(found.bytes);
+function reuse(entry: Entry, found: { metainfo: Metainfo; file: string }, current: Current) {
+  const meta = found.metainfo.meta;
   if (meta.singleFile !== entry.singleFile)
     throw new Error(`${path.basename(found.file)} is a ${meta.singleFile ? "single" : "multi"}-file torrent`);
   if (!entry.singleFile && meta.name !== entry.name)
     throw new Error(`${path.basename(found.file)} names its folder "${meta.name}"`);
-  const wanted = reconcile(meta, { seed, announce: context.announce });
-  if (wanted.changes.length === 0) return { meta, bytes: found.bytes, changes: [] };
-  const bytes = rewrap(found.bytes, meta, wanted);
-  return { meta: parseTorrent(bytes), bytes, changes: wanted.changes };
+  const wanted = reconcile(meta, current);
+  if (wanted.changes.length === 0) return { metainfo: found.metainfo, changes: [] };
+  const metainfo = found.metainfo.with({ announce: wanted.announce, webSeeds: wanted.urlList });
+  return { metainfo, changes: wanted.changes };
+}
+
+/** Writes a .torrent; a failure (disk full, folder gone) is the environment's, not the input's. */
+async function save(target: string, metainfo: Metainfo): Promise<void> {
+  try {
+    await metainfo.write(target);
+  } catch (error) {
+    throw new PublishError("ERR_PUBLISH_TORRENTS_DIR", (error as Error).message, { cause: error });
+  }
 }
 
 /** The torrent for one entry, or undefined (with a `skipped` event) when it cannot be served. */
@@ -107,27 +111,33 @@ export async function publishEntry(
 ): Promise<PublishedTorrent | undefined> {
   const torrentName = `${entry.name}.torrent`;
   const seed = seedUrl(context.baseUrl, entry);
-  const found = await findExisting(context, torrentName);
   const skip = (reason: string) => {
     context.emit({ type: "skipped", name: entry.name, reason });
     return undefined;
   };
+  let found: Awaited<ReturnType<typeof findExisting>>;
+  let reused: ReturnType<typeof reuse> | undefined;
+  try {
+    found = await findExisting(context, torrentName);
+    reused = found && reuse(entry, found, { seed, announce: context.announce });
+  } catch (error) {
+    return skip(`${torrentName} cannot be reused (${(error as Error).message})`);
+  }
   const target = path.join(context.torrentsDir.dir, torrentName);
-  if (found) {
-    let reused: ReturnType<typeof reuse>;
-    try {
-      reused = reuse(context, entry, found, seed);
-    } catch (error) {
-      return skip(`${torrentName} cannot be reused (${(error as Error).message})`);
-    }
+  if (found && reused) {
     if (reused.changes.length > 0) {
       // Kept current on disk when it is in our folder, so the file and what is served agree.
-      if (found.writable) await writeTorrentFile(target, reused.bytes);
+      if (found.writable) await save(target, reused.metainfo);
       context.emit({ type: "reconciled", name: entry.name, file: found.file, changes: reused.changes });
     }
-    const file = found.writable ? target : undefined;
-    const torrentPath = await servedPath(context, torrentName);
-    return { name: entry.name, meta: reused.meta, torrent: reused.bytes, torrentPath, file, made: false };
+    return {
+      name: entry.name,
+      meta: reused.metainfo.meta,
+      torrent: reused.metainfo.toBytes(),
+      torrentPath: await servedPath(context, torrentName),
+      file: found.writable ? target : undefined,
+      made: false,
+    };
   }
   let created: Awaited<ReturnType<typeof createTorrent>>;
   try {
@@ -135,7 +145,7 @@ export async function publishEntry(
   } catch (error) {
     return skip(`cannot make a torrent (${(error as Error).message})`);
   }
-  await writeTorrentFile(target, created.torrent);
+  await save(target, created.metainfo);
   context.emit({ type: "made", name: entry.name, file: target });
   const torrentPath = await servedPath(context, torrentName);
   return { name: entry.name, meta: created, torrent: created.torrent, torrentPath, file: target, made: true };

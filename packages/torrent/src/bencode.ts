@@ -164,6 +164,8 @@ const MAX_KEY_ISSUES = 100;
 
 /**
  * Decodes one value; anything malformed or over a limit throws ERR_TORRENT_BENCODE / ERR_TORRENT_LIMIT.
+ * Long as a whole on purpose: one closure over the read position, each inner reader a few lines
+ * (a class would cost a property load per byte on a 3,000,000-token input).
  * A key repeated in a dictionary keeps its first value (libtorrent's reading) and is reported.
  */
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Decoded {
@@ -247,10 +249,12 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Decoded 
   };
 
   const readValue = (depth: number, top: boolean, inInfo: boolean): BValue => {
-    if (depth > maxDepth) overLimit(`nesting at byte ${pos}`, maxDepth, "maxDepth");
     if (pos >= bytes.length) fail("unexpected end of data");
     token();
     const c = bytes[pos]!;
+    // Only containers count towards the depth, as in libtorrent.
+    if ((c === 0x6c || c === 0x64) && depth > maxDepth)
+      overLimit(`nesting at byte ${pos}`, maxDepth, "maxDepth");
     if (c === 0x69) {
       pos++;
       return readInt(0x65);

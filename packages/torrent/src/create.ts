@@ -1,14 +1,14 @@
 // createTorrent, as a pipeline of named stages: check options → walk → plan the layout → hash
 // (v1 pieces, v2 merkle roots, or both in one read) → build `info` → wrap it in a Metainfo.
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { BInput } from "./bencode.js";
 import { encode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
-import { FileLayout } from "./file-layout.js";
-import { type EngineOptions, hashPerFile, hashV1Pieces } from "./hash-engine.js";
+import { FileLayout, torrentFileOf } from "./file-layout.js";
+import { type EngineOptions, hashPerFile, hashV1Pieces, IN_THREAD_BYTES } from "./hash-engine.js";
 import { HashPool } from "./hash-pool.js";
 import { buildInfo, fileRootAndLayer } from "./info-dict.js";
 import { Metainfo, trackerTiers, webSeedUrls } from "./metainfo.js";
@@ -57,12 +57,31 @@ export async function createTorrent(
   } catch {
     // walk() reports a missing or unreadable path with its own clear error
   }
-  const pool = isFolder ? new HashPool(options.threads ?? availableParallelism()) : undefined;
+  // The calling thread hashes too (see hash-engine.ts): one worker fewer than the thread count.
+  const workers = (options.threads ?? availableParallelism()) - 1;
+  const pool = isFolder && workers > 0 && mayNeedThreads(input) ? new HashPool(workers) : undefined;
   try {
     return await create(input, options, checked, pool);
   } finally {
     await pool?.close();
   }
+}
+
+/** A folder of a few small files is hashed in this thread (no threads to start): one look at its top level. */
+function mayNeedThreads(folder: string): boolean {
+  let bytes = 0;
+  try {
+    const entries = readdirSync(folder, { withFileTypes: true });
+    if (entries.length > 256) return true;
+    for (const entry of entries) {
+      if (!entry.isFile()) return true;
+      bytes += statSync(path.join(folder, entry.name)).size;
+      if (bytes >= IN_THREAD_BYTES) return true;
+    }
+  } catch {
+    return true;
+  }
+  return false;
 }
 
 async function create(
@@ -236,13 +255,7 @@ function wrap(
 /** The TorrentFile list in v1 order (pad files included), with offsets and v2 roots. */
 function metaFiles(layout: FileLayout, roots: Map<number, Uint8Array> | undefined): TorrentFile[] {
   return layout.files.map((f, i) => {
-    const file: TorrentFile = {
-      path: f.pathSegments.join("/"),
-      pathSegments: f.pathSegments,
-      length: f.length,
-      offset: f.offset,
-      padding: f.padding,
-    };
+    const file = torrentFileOf(f);
     const root = roots?.get(i);
     if (root) file.piecesRoot = Buffer.from(root).toString("hex");
     return file;

@@ -2,6 +2,7 @@
 // engine: the files in v1 order with BEP 47 pad files, each file's byte offset in the v1
 // concatenation, the pieces each file touches, the short last piece, and the piece counts.
 import type { HashSource } from "./piece-hasher.js";
+import type { TorrentFile } from "./types.js";
 
 export interface LayoutFile {
   pathSegments: string[];
@@ -135,4 +136,15 @@ export class FileLayout {
       return source ? { ...source, length: f.length } : { path: null, length: f.length };
     });
   }
+}
+
+/** A placed file as the public TorrentFile shape (the caller adds roots, symlinks, flags). */
+export function torrentFileOf(f: PlacedFile): TorrentFile {
+  return {
+    path: f.pathSegments.join("/"),
+    pathSegments: f.pathSegments,
+    length: f.length,
+    offset: f.offset,
+    padding: f.padding,
+  };
 }

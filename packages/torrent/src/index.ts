@@ -12,7 +12,7 @@ export {
 } from "./bencode.js";
 export { checkCreateOptions, createTorrent } from "./create.js";
 export { TorrentError, type TorrentErrorCode } from "./errors.js";
-export { FileLayout, type LayoutFile, type PlacedFile } from "./file-layout.js";
+export { FileLayout, type LayoutFile, type PlacedFile, torrentFileOf } from "./file-layout.js";
 export { compareBytes, comparePathSegments, sortByPath } from "./file-order.js";
 export {
   MAX_BENCODE_DEPTH,

@@ -5,12 +5,18 @@ import { TorrentError } from "./errors.js";
 
 /** Bytes of a .torrent read at most (50 MiB; libtorrent's own file loader stops at 80 MB, its add_torrent at 10 MB). */
 export const MAX_TORRENT_BYTES = 50 * 1024 * 1024;
-/** Nesting of lists and dictionaries (libtorrent's bdecode default): bounds recursion and a v2 tree's depth. */
-export const MAX_BENCODE_DEPTH = 100;
-/** Values, keys and list/dictionary ends in one .torrent, counted as libtorrent's bdecode counts (its default). */
-export const MAX_BENCODE_TOKENS = 2_000_000;
-/** Files (pad files included) in one torrent; the token limit already stops a v1 list near 250,000. */
-export const MAX_FILES = 250_000;
+/**
+ * Lists and dictionaries nested at most this deep (libtorrent's bdecode depth limit of 100 lets 99
+ * through): bounds recursion, and a v2 file tree to 94 folders below the torrent's top.
+ */
+export const MAX_BENCODE_DEPTH = 99;
+/** Values, keys and list/dictionary ends in one .torrent, counted as libtorrent 2.0.8 counts them (its limit). */
+export const MAX_BENCODE_TOKENS = 3_000_000;
+/**
+ * Files (pad files included) in one torrent. A v1 file costs at least 8 tokens, so the token limit
+ * already stops a list near 375,000: this cap only guards callers who raise the token limit.
+ */
+export const MAX_FILES = 400_000;
 /** v1 pieces (libtorrent's default `max_pieces`, 0x200000). */
 export const MAX_PIECES = 0x200000;
 

@@ -6,10 +6,17 @@
 import { createHash } from "node:crypto";
 import { type BDict, type BValue, type Decoded, decode } from "./bencode.js";
 import { TorrentError } from "./errors.js";
-import { FileLayout } from "./file-layout.js";
+import { FileLayout, torrentFileOf } from "./file-layout.js";
 import { layerMatchesRoot } from "./info-dict.js";
 import { overLimit, resolveLimits, type TorrentLimits } from "./limits.js";
-import { type SanitizedPath, sanitizeComponent, sanitizePath } from "./sanitize-path.js";
+import {
+  extendTreePath,
+  type SanitizedPath,
+  sanitizeComponent,
+  sanitizePath,
+  type TreePath,
+  treePathResult,
+} from "./sanitize-path.js";
 import type { PieceLayerIssue, TorrentFile, TorrentMeta, TorrentVersion } from "./types.js";
 
 export type ParseOptions = TorrentLimits;
@@ -100,17 +107,20 @@ function readV1Files(
   return { single: false, files: files.map(readV1Entry) };
 }
 
-function readV2Leaf(leaf: BValue | undefined, path: SanitizedPath, where: string): ReadFile {
-  if (!isDict(leaf)) invalid(`${where} is not a dictionary`);
+function readV2Leaf(leaf: BValue | undefined, path: SanitizedPath, whereOf: () => string): ReadFile {
+  // The file's name is only spelled out when something is wrong: 200,000 leaves must not mean 200,000 strings.
+  const fail = (why: string): never => invalid(`${whereOf()} ${why}`);
+  if (!isDict(leaf)) return fail("is not a dictionary");
   const attr = attrOf(leaf);
-  if (attr.includes("p")) invalid(`${where} is a pad file, which a v2 file tree may not hold`);
-  const length = fileLength(leaf, attr, where);
+  if (attr.includes("p")) fail("is a pad file, which a v2 file tree may not hold");
+  const length = attr.includes("l") ? 0 : leaf.get("length");
+  if (typeof length !== "number" || length < 0) return fail(`has no non-negative "length"`);
   const symlink = symlinkOf(leaf, attr);
   if (symlink !== undefined) return { path, length, padding: false, symlink };
   const root = leaf.get("pieces root");
   if (root === undefined && length === 0) return { path, length, padding: false };
-  if (!isBytes(root) || root.length !== 32) invalid(`${where} has no 32-byte "pieces root"`);
-  if (length > 0 && root.every((b) => b === 0)) invalid(`${where} has an all-zero "pieces root"`);
+  if (!isBytes(root) || root.length !== 32) return fail(`has no 32-byte "pieces root"`);
+  if (length > 0 && root.every((b) => b === 0)) fail(`has an all-zero "pieces root"`);
   return { path, length, padding: false, ...(length > 0 && { piecesRoot: root }) };
 }
 
@@ -123,20 +133,21 @@ function readFileTree(
   if (!isDict(tree) || tree.size === 0) invalid(`info "file tree" is not a non-empty dictionary`);
   const out: ReadFile[] = [];
   let single = false;
-  const visit = (node: BDict, raw: Uint8Array[], top: boolean) => {
+  const visit = (node: BDict, parent: TreePath, top: boolean) => {
     for (const [key, child] of node) {
-      const keyBytes = Buffer.from(key, "latin1");
-      const where = `file tree ${[...raw, keyBytes].map(text).join("/")}`;
-      if (!isDict(child) || key === "") invalid(`${where} is not a named dictionary`);
+      const path = extendTreePath(parent, key);
+      const where = () =>
+        `file tree ${path.keys.map((k) => Buffer.from(k, "latin1").toString("utf8")).join("/")}`;
+      if (!isDict(child) || key === "") invalid(`${where()} is not a named dictionary`);
       const leaf = child.size === 1 && child.has("");
       if (leaf) {
         if (out.length >= limit) overLimit("the file tree's file count", limit, "maxFiles");
         single = top && !hasFiles && node.size === 1;
-        out.push(readV2Leaf(child.get(""), sanitizePath([...raw, keyBytes]), where));
-      } else visit(child, [...raw, keyBytes], false);
+        out.push(readV2Leaf(child.get(""), treePathResult(path), where));
+      } else visit(child, path, false);
     }
   };
-  visit(tree, [], true);
+  visit(tree, { segments: [], changed: false, keys: [] }, true);
   return { files: out, single };
 }
 
@@ -215,17 +226,10 @@ export function parseWithSpans(
   const infoHash = hasV1 ? createHash("sha1").update(infoBuffer).digest("hex") : undefined;
   const infoHashV2 = hasV2 ? createHash("sha256").update(infoBuffer).digest("hex") : undefined;
 
-  const pieceLength = getInt(info, "piece length", "info", true);
-  if (pieceLength <= 0 || pieceLength > 2 ** 30 - 1) invalid(`piece length ${pieceLength} is out of range`);
-  if (hasV2 && (pieceLength < 16384 || (pieceLength & (pieceLength - 1)) !== 0)) {
-    invalid(`piece length ${pieceLength} is not a power of two of at least 16 KiB, as v2 requires`);
-  }
-  const nameBytes = info.get("name.utf-8") ?? info.get("name");
-  if (!isBytes(nameBytes)) invalid(`info has no "name"`);
-  const safeName = sanitizeComponent(nameBytes);
-  const name = safeName || (infoHash ?? infoHashV2)!;
-  const nameChanged = safeName === null || Buffer.compare(Buffer.from(safeName), nameBytes) !== 0;
-  const namePath: SanitizedPath = { segments: [name], changed: nameChanged, original: text(nameBytes) };
+  const pieceLength = readPieceLength(info, hasV2);
+  const namePath = readName(info);
+  const safeName = namePath.segments[0]!;
+  const nameChanged = namePath.changed;
 
   const read = readFiles(info, hasV1, hasV2, namePath, pieceLength, limits.maxFiles);
   const layout = new FileLayout(
@@ -236,17 +240,10 @@ export function parseWithSpans(
   const pieceCount = hasV1 ? layout.pieceCount : layout.v2PieceCount;
   if (layout.pieceCount > limits.maxPieces)
     overLimit(`${layout.pieceCount} pieces`, limits.maxPieces, "maxPieces");
-  let pieces: Uint8Array | undefined;
-  if (hasV1) {
-    const p = info.get("pieces");
-    if (!isBytes(p) || p.length !== layout.pieceCount * 20) {
-      invalid(
-        `info "pieces" holds ${isBytes(p) ? p.length / 20 : 0} hashes but ${layout.totalLength} bytes in pieces of ${pieceLength} need ${layout.pieceCount}`,
-      );
-    }
-    pieces = p;
-  }
+  const pieces = hasV1 ? readPieces(info, layout) : undefined;
   const files: TorrentFile[] = layout.files.map((f, i) => toTorrentFile(f, read.files[i]!));
+  // A single-file torrent is named by its file (a v2 tree's one key), as libtorrent names it.
+  const name = read.single ? files[0]!.path : safeName;
   const meta: TorrentMeta = {
     version,
     name,
@@ -262,21 +259,45 @@ export function parseWithSpans(
   };
   if (infoHash) meta.infoHash = infoHash;
   if (infoHashV2) meta.infoHashV2 = infoHashV2;
-  if (nameChanged) meta.nameSanitized = true;
+  if (read.single ? files[0]!.pathSanitized : nameChanged) meta.nameSanitized = true;
   if (pieces) meta.pieces = pieces;
   if (hasV2) Object.assign(meta, readPieceLayers(root, read.files, layout, pieceLength));
   addOuterFields(meta, root, info);
   return { meta, spans: decoded.spans };
 }
 
+function readPieceLength(info: BDict, hasV2: boolean): number {
+  const pieceLength = getInt(info, "piece length", "info", true);
+  if (pieceLength <= 0 || pieceLength > 2 ** 30 - 1) invalid(`piece length ${pieceLength} is out of range`);
+  if (hasV2 && (pieceLength < 16384 || (pieceLength & (pieceLength - 1)) !== 0)) {
+    invalid(`piece length ${pieceLength} is not a power of two of at least 16 KiB, as v2 requires`);
+  }
+  return pieceLength;
+}
+
+/** The name as libtorrent saves it; one that is empty once made safe is refused, as libtorrent does. */
+function readName(info: BDict): SanitizedPath {
+  const nameBytes = info.get("name.utf-8") ?? info.get("name");
+  if (!isBytes(nameBytes)) invalid(`info has no "name"`);
+  const safeName = sanitizeComponent(nameBytes);
+  if (!safeName) invalid(`info "name" ${JSON.stringify(text(nameBytes))} is empty once made safe`);
+  const changed = Buffer.compare(Buffer.from(safeName), nameBytes) !== 0;
+  return { segments: [safeName], changed, original: text(nameBytes) };
+}
+
+/** v1 `pieces`: one SHA-1 per piece of the concatenation, pad files included. */
+function readPieces(info: BDict, layout: FileLayout): Uint8Array {
+  const p = info.get("pieces");
+  if (!isBytes(p) || p.length !== layout.pieceCount * 20) {
+    invalid(
+      `info "pieces" holds ${isBytes(p) ? p.length / 20 : 0} hashes but ${layout.totalLength} bytes in pieces of ${layout.pieceLength} need ${layout.pieceCount}`,
+    );
+  }
+  return p;
+}
+
 function toTorrentFile(f: FileLayout["files"][number], r: ReadFile): TorrentFile {
-  const file: TorrentFile = {
-    path: f.pathSegments.join("/"),
-    pathSegments: f.pathSegments,
-    length: f.length,
-    offset: f.offset,
-    padding: f.padding,
-  };
+  const file = torrentFileOf(f);
   if (r.piecesRoot) file.piecesRoot = hex(r.piecesRoot);
   if (r.symlink !== undefined) file.symlink = r.symlink;
   if (r.path.changed) {
@@ -359,7 +380,9 @@ function readPieceLayers(
     const count = layout.filePieceCount(i);
     let reason: PieceLayerIssue["reason"] | undefined;
     if (!isBytes(layer)) reason = "missing";
-    else if (layer.length !== count * 32) reason = "size";
+    // libtorrent 2.0.8 refuses a layer of the wrong size, and loads a missing or mismatching one.
+    else if (layer.length !== count * 32)
+      invalid(`the piece layer of ${path} has ${layer.length / 32} hashes, ${count} expected`);
     else if (!layerMatchesRoot(layer, f.piecesRoot, pieceLength)) reason = "mismatch";
     if (reason) issues.push({ path, piecesRoot: rootHex, reason });
     else pieceLayers.set(rootHex, layer as Uint8Array);

@@ -5,6 +5,7 @@
 import { hash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readlinkSync, readSync, realpathSync } from "node:fs";
 import { sep } from "node:path";
+import { FileLayout } from "./file-layout.js";
 import { BLOCK_SIZE, merkleRoot, nextPowerOfTwo } from "./merkle.js";
 import { nativeKernel } from "./native.js";
 
@@ -72,10 +73,19 @@ export function checkOpened(fd: number, source: HashSource): void {
   }
 }
 
+/** The layout of hash sources (pad sources are the ones without a path). */
+export function sourceLayout(files: readonly HashSource[], pieceLength: number): FileLayout {
+  return new FileLayout(
+    files.map((f) => ({ pathSegments: [], length: f.length, padding: f.path === null })),
+    pieceLength,
+  );
+}
+
 const READ_CHUNK = 4 * 1024 * 1024;
 
 export class PieceHasher {
-  private readonly offsets: number[] = [];
+  /** Each source's offset in the v1 concatenation, from the one layout rule. */
+  private readonly offsets: number[];
   private readonly buffer: Buffer;
   private openSource: HashSource | null = null;
   private openFd = -1;
@@ -84,11 +94,7 @@ export class PieceHasher {
     private readonly files: HashSource[],
     private readonly pieceLength: number,
   ) {
-    let offset = 0;
-    for (const file of files) {
-      this.offsets.push(offset);
-      offset += file.length;
-    }
+    this.offsets = sourceLayout(files, pieceLength).files.map((f) => f.offset);
     this.buffer = Buffer.allocUnsafe(
       Math.max(pieceLength, Math.floor(READ_CHUNK / pieceLength) * pieceLength),
     );

@@ -9,14 +9,10 @@ const CHUNK = 1024 * 1024;
 
 function unreadable(file: string, error: unknown): TorrentError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return new TorrentError("ERR_TORRENT_PATH_NOT_FOUND", `${file}: no such file`);
-  return new TorrentError(
-    "ERR_TORRENT_PATH_UNREADABLE",
-    `${file}: cannot read (${code ?? (error as Error).message})`,
-    {
-      cause: error,
-    },
-  );
+  if (code === "ENOENT")
+    return new TorrentError("ERR_TORRENT_PATH_NOT_FOUND", `cannot read ${file}: no such file`);
+  const why = code ?? (error as Error).message;
+  return new TorrentError("ERR_TORRENT_PATH_UNREADABLE", `cannot read ${file}: ${why}`, { cause: error });
 }
 
 /** The bytes of a .torrent file, at most `maxBytes` (default MAX_TORRENT_BYTES). */

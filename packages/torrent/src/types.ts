@@ -61,11 +61,11 @@ export interface TorrentFile {
   originalPath?: string;
 }
 
-/** A v2 piece layer that is missing, of the wrong size or not hashing to its root: reported, not fatal. */
+/** A v2 piece layer that is missing or does not hash to its root: reported, not fatal (libtorrent loads these). */
 export interface PieceLayerIssue {
   path: string;
   piecesRoot: string;
-  reason: "missing" | "size" | "mismatch";
+  reason: "missing" | "mismatch";
 }
 
 export interface TorrentMeta {

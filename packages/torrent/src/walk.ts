@@ -130,7 +130,10 @@ function listFolder(input: string, rootReal: string, options: WalkOptions): Walk
   const visit = (dirReal: string, segments: string[]): void => {
     let entries: Dirent[];
     try {
-      entries = readdirSync(dirReal, { withFileTypes: true });
+      // In name order, so which of two links to one folder is listed does not depend on the disk.
+      entries = readdirSync(dirReal, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
     } catch (error) {
       throw errorFor(error, path.join(input, ...segments));
     }

@@ -7,6 +7,40 @@ import { join } from "node:path";
 import { TrackerError } from "./errors.js";
 import { type TorrentHashes, torrentHashes } from "./torrent-hashes.js";
 
+/** Largest --allow file read (a .torrent or a hash list). */
+const MAX_ALLOW_FILE = 64 << 20;
+
+type HashList = { ok: true; hexes: string[] } | { ok: false; error: TrackerError };
+
+/** A text file of hex info hashes, one a line; `#` comments and blank lines ignored. */
+export function parseHashList(bytes: Uint8Array, path: string): HashList {
+  const lines = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8").split(/\r?\n/);
+  const hexes: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.replace(/#.*/, "").trim();
+    if (text === "") continue;
+    if (hexToKey(text) === undefined) {
+      const shown = JSON.stringify(text.slice(0, 80));
+      const error = new TrackerError(
+        "ERR_TRACKER_ALLOWLIST",
+        `${path}:${i + 1}: ${shown} is not a 40- or 64-character hex info hash`,
+      );
+      return { ok: false, error };
+    }
+    hexes.push(text);
+  }
+  return { ok: true, hexes };
+}
+
+function looksLikeTorrent(bytes: Uint8Array): boolean {
+  try {
+    torrentHashes(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface Entry {
   canonical: string;
   sources: Set<string>;
@@ -125,25 +159,23 @@ export class Allowlist extends EventEmitter {
       this.watchFolder(path);
       return;
     }
+    if (!info.isFile())
+      throw new TrackerError("ERR_TRACKER_ALLOWLIST", `${path}: not a regular file or a folder`);
+    if (info.size > MAX_ALLOW_FILE)
+      throw new TrackerError("ERR_TRACKER_ALLOWLIST", `${path}: larger than ${MAX_ALLOW_FILE} bytes`);
     const bytes = await readFile(path);
-    if (path.endsWith(".torrent") || bytes[0] === 0x64) {
-      this.addTorrent(torrentHashes(bytes, path), `file:${path}`);
+    const source = `file:${path}`;
+    if (path.endsWith(".torrent")) {
+      this.addTorrent(torrentHashes(bytes, path), source);
       return;
     }
-    const lines = bytes.toString("utf8").split(/\r?\n/);
-    const hexes: string[] = [];
-    lines.forEach((line, i) => {
-      const text = line.replace(/#.*/, "").trim();
-      if (text === "") return;
-      if (hexToKey(text) === undefined) {
-        throw new TrackerError(
-          "ERR_TRACKER_ALLOWLIST",
-          `${path}:${i + 1}: "${text.slice(0, 80)}" is not a 40- or 64-character hex info hash`,
-        );
-      }
-      hexes.push(text);
-    });
-    this.addHex(hexes, `file:${path}`);
+    // Decided by content: a list is lines of 40/64 hex characters (a v1 hash may well start with "d"),
+    // anything else that parses as a torrent is one.
+    const list = parseHashList(bytes, path);
+    if (list.ok) this.addHex(list.hexes, source);
+    else if (bytes[0] === 0x64 && looksLikeTorrent(bytes))
+      this.addTorrent(torrentHashes(bytes, path), source);
+    else throw list.error;
   }
 
   private async scanFolder(dir: string): Promise<void> {

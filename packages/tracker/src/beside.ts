@@ -1,10 +1,8 @@
 // The tracker embedded in another HTTP server (what `seedpress serve` uses): announce and scrape on the
 // host server's own paths, WebSocket upgrades on it too, plus its own UDP socket.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createHttpHandler } from "./http.js";
-import { Tracker, type TrackerOptions } from "./tracker.js";
-import { UdpTracker } from "./udp.js";
-import { WsTracker } from "./ws.js";
+import { assembleTracker } from "./assemble.js";
+import type { Tracker, TrackerOptions } from "./tracker.js";
 
 export interface TrackerBesideOptions extends TrackerOptions {
   /** The host HTTP server; /announce, /scrape, /stats, /metrics are answered through `handle`. */
@@ -33,50 +31,30 @@ export interface TrackerBeside {
 }
 
 export async function trackerBeside(options: TrackerBesideOptions): Promise<TrackerBeside> {
-  const tracker = new Tracker(options);
-  try {
-    await tracker.ready();
-  } catch (error) {
-    await tracker.close();
-    throw error;
-  }
   const base = new URL(options.baseUrl);
-  const handler = createHttpHandler(tracker, { stats: options.stats });
+  const bare = base.hostname.replace(/^\[|\]$/g, "");
+  const udpHost = options.udpHost ?? (/^[\d.]+$|:/.test(bare) ? bare : "127.0.0.1");
+  const assembled = await assembleTracker(options, {
+    udp: options.udpPort === false ? false : { port: options.udpPort ?? 0, hosts: [udpHost] },
+    ws: options.ws === false ? false : {},
+    stats: options.stats,
+  });
+  const { tracker, ws } = assembled;
   const announce = [new URL("announce", base).href];
-  let udp: UdpTracker | undefined;
-  let ws: WsTracker | undefined;
-  try {
-    if (options.udpPort !== false) {
-      const bare = base.hostname.replace(/^\[|\]$/g, "");
-      const host = options.udpHost ?? (/^[\d.]+$|:/.test(bare) ? bare : "127.0.0.1");
-      udp = new UdpTracker(tracker);
-      const [bound] = await udp.listen({ port: options.udpPort ?? 0, hosts: [host] });
-      announce.push(`udp://${base.hostname}:${bound!.port}`);
-    }
-    if (options.ws !== false) {
-      const socketTracker = new WsTracker(tracker);
-      ws = socketTracker;
-      options.server.on("upgrade", (req, socket, head) => socketTracker.handleUpgrade(req, socket, head));
-      announce.push(`${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}${base.pathname}`);
-    }
-  } catch (error) {
-    await udp?.close();
-    await tracker.close();
-    throw error;
+  if (assembled.udpPort !== undefined) announce.push(`udp://${base.hostname}:${assembled.udpPort}`);
+  if (ws) {
+    options.server.on("upgrade", (req, socket, head) => ws.handleUpgrade(req, socket, head));
+    announce.push(`${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}${base.pathname}`);
   }
   return {
     tracker,
     announce,
-    handle: (req, res, next) => handler(req, res, next),
+    handle: (req, res, next) => assembled.handle(req, res, next),
     allow(meta) {
       const v1 = meta.infoHash?.toLowerCase();
       const v2 = meta.infoHashV2?.toLowerCase().slice(0, 40);
       if (v1 || v2) tracker.allowlist.addTorrent({ v1, v2Truncated: v2 }, "beside");
     },
-    async close() {
-      await ws?.close();
-      await udp?.close();
-      await tracker.close();
-    },
+    close: () => assembled.close(),
   };
 }

@@ -4,7 +4,9 @@ export type TrackerErrorCode =
   | "ERR_TRACKER_ALLOWLIST"
   | "ERR_TRACKER_TORRENT"
   | "ERR_TRACKER_LISTEN"
-  | "ERR_TRACKER_DB";
+  | "ERR_TRACKER_DB"
+  | "ERR_TRACKER_STORE"
+  | "ERR_TRACKER_REQUEST";
 
 export class TrackerError extends Error {
   readonly code: TrackerErrorCode;
@@ -19,10 +21,17 @@ export class TrackerError extends Error {
  * A request the tracker refuses. Never thrown to the caller: every protocol turns it into its own
  * failure answer (bencoded `failure reason`, UDP error packet, JSON `failure reason`).
  */
-export class RequestError extends Error {
+export class RequestError extends TrackerError {
   readonly reason: string;
-  constructor(reason: string) {
-    super(reason);
+  constructor(reason: string, code: "ERR_TRACKER_REQUEST" | "ERR_TRACKER_STORE" = "ERR_TRACKER_REQUEST") {
+    super(code, reason);
     this.reason = reason;
   }
+}
+
+/** The shared store cannot be reached: every protocol answers with this reason, the process stays up. */
+export function storageUnavailable(cause?: unknown): RequestError {
+  const error = new RequestError("tracker storage unavailable", "ERR_TRACKER_STORE");
+  if (cause !== undefined) Object.defineProperty(error, "cause", { value: cause });
+  return error;
 }

@@ -128,6 +128,8 @@ class FastConnection {
   private queue: Promise<void> | undefined;
   private queued = 0;
   private headTimer: NodeJS.Timeout | undefined;
+  /** When the head now awaited began (its first byte, or the connection); 0 while none is awaited. */
+  private headSince = 0;
   private done = false;
   private readonly remote: string;
   private readonly trustProxy: boolean;
@@ -143,21 +145,33 @@ class FastConnection {
     this.trustProxy = tracker.trustProxy.size > 0;
     socket.setTimeout(idleTimeout, () => socket.destroy());
     socket.on("error", () => socket.destroy());
-    socket.on("close", () => this.stopHeadTimer());
+    socket.on("close", () => clearTimeout(this.headTimer));
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("drain", () => this.resume());
-    this.startHeadTimer(); // a connection that never sends a whole head is a slowloris
+    this.awaitHead(); // a connection that never sends a whole head is a slowloris
   }
 
-  private startHeadTimer(): void {
-    if (this.headTimer !== undefined) return;
-    this.headTimer = setTimeout(() => this.socket.destroy(), this.headersTimeout);
-    this.headTimer.unref();
+  /**
+   * Starts the head deadline if none runs. One timer per connection, armed only while a head is
+   * awaited; answering a request just clears `headSince` (no timer work per request).
+   */
+  private awaitHead(): void {
+    if (this.headSince !== 0) return;
+    this.headSince = Date.now();
+    if (this.headTimer === undefined) {
+      this.headTimer = setTimeout(() => this.checkHead(), this.headersTimeout);
+      this.headTimer.unref();
+    } else this.headTimer.refresh();
   }
 
-  private stopHeadTimer(): void {
-    clearTimeout(this.headTimer);
-    this.headTimer = undefined;
+  private checkHead(): void {
+    if (this.headSince === 0) return;
+    const left = this.headSince + this.headersTimeout - Date.now();
+    if (left <= 0) this.socket.destroy();
+    else {
+      this.headTimer = setTimeout(() => this.checkHead(), left);
+      this.headTimer.unref();
+    }
   }
 
   private onData(chunk: Buffer): void {
@@ -192,7 +206,6 @@ class FastConnection {
       if (next === -1) return;
       at = next;
     }
-    if (at >= data.length && this.queued === 0) this.stopHeadTimer();
   }
 
   /** Answers the request at data[at]; returns where the next starts, or -1 when waiting or handed over. */
@@ -218,14 +231,13 @@ class FastConnection {
       return -1;
     }
     this.answer(head, isAnnounce);
-    this.stopHeadTimer();
-    if (end + 4 < data.length) this.startHeadTimer();
+    this.headSince = 0;
     return end + 4;
   }
 
   private wait(data: Buffer, at: number): number {
     this.pending = data.subarray(at);
-    this.startHeadTimer();
+    this.awaitHead();
     return -1;
   }
 
@@ -277,7 +289,8 @@ class FastConnection {
   private handOver(rest: Buffer): void {
     const socket = this.socket;
     this.done = true;
-    this.stopHeadTimer();
+    this.headSince = 0;
+    clearTimeout(this.headTimer);
     if (this.queue !== undefined) {
       // Answers still owed go out first, so node:http's answer keeps its place in the pipeline.
       socket.pause();

@@ -5,14 +5,14 @@ import { RequestError } from "./errors.js";
 import { parseAnnounce, parseScrape } from "./http-query.js";
 import { announceCompact, announceDict, failure, scrapeAnswer } from "./http-response.js";
 import { normalizeIp, writeIpv4, writeIpv6 } from "./ip.js";
-import { metricsText, statsHtml, trackerStats } from "./stats.js";
+import { metricsText, type StatsParts, statsHtml, trackerStats } from "./stats.js";
 import type { AnnounceOutput, Tracker } from "./tracker.js";
 
 export interface HttpHandlerOptions {
   /** Serve /stats, /stats.json and /metrics. Default true. */
   stats?: boolean;
-  /** Extra peer count for stats (the WebSocket side). */
-  wsPeers?: () => number;
+  /** The UDP and WebSocket front ends whose counters /stats and /metrics show (filled in as they start). */
+  parts?: StatsParts;
 }
 
 const TEXT = "text/plain";
@@ -135,15 +135,16 @@ export function createHttpHandler(tracker: Tracker, options: HttpHandlerOptions 
       return;
     }
     if (withStats && (path === "/stats" || path === "/stats.json" || path === "/metrics")) {
-      const s = trackerStats(tracker, options.wsPeers?.() ?? 0);
       const accept = req.headers.accept ?? "";
-      if (path === "/metrics") send(res, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText(s));
-      else if (
-        path === "/stats.json" ||
-        (accept.includes("application/json") && !accept.includes("text/html"))
-      ) {
-        send(res, 200, "application/json; charset=utf-8", JSON.stringify(s));
-      } else send(res, 200, "text/html; charset=utf-8", statsHtml(s));
+      void trackerStats(tracker, options.parts).then((s) => {
+        if (path === "/metrics") send(res, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText(s));
+        else if (
+          path === "/stats.json" ||
+          (accept.includes("application/json") && !accept.includes("text/html"))
+        ) {
+          send(res, 200, "application/json; charset=utf-8", JSON.stringify(s));
+        } else send(res, 200, "text/html; charset=utf-8", statsHtml(s));
+      });
       return;
     }
     if (next) {

@@ -2,13 +2,12 @@
 // `seedpress tracker` and by `seedpress serve` to run beside the web seed.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { type AssembledTracker, assembleTracker } from "./assemble.js";
 import { TrackerError } from "./errors.js";
 import { createFastServer, type FastServerOptions } from "./fast-http.js";
-import { createHttpHandler } from "./http.js";
-import { MemoryStore } from "./store.js";
-import { Tracker, type TrackerOptions } from "./tracker.js";
-import { UdpTracker } from "./udp.js";
-import { type WsOptions, WsTracker } from "./ws.js";
+import type { Tracker, TrackerOptions } from "./tracker.js";
+import type { UdpTracker } from "./udp.js";
+import type { WsOptions, WsTracker } from "./ws.js";
 
 export interface StartTrackerOptions extends TrackerOptions, FastServerOptions {
   /** Address to listen on. Default "127.0.0.1". */
@@ -52,94 +51,102 @@ function hostForUrl(host: string): string {
 
 export async function startTracker(options: StartTrackerOptions = {}): Promise<RunningTracker> {
   const host = options.host ?? "127.0.0.1";
-  const tracker = new Tracker(options);
+  let assembled: AssembledTracker;
   try {
-    await tracker.ready();
+    assembled = await assembleTracker(options, {
+      udp:
+        options.udpPort === false ? false : { port: options.udpPort || 0, hosts: options.udpHosts ?? [host] },
+      ws: options.httpPort !== false && options.ws ? (options.ws === true ? {} : options.ws) : false,
+      stats: options.stats,
+    });
   } catch (error) {
-    await tracker.close(); // the db and any folder watchers opened so far
-    throw error;
-  }
-  const running: RunningTracker = { tracker, announceUrls: [], close: async () => undefined };
-  const closers: (() => Promise<void>)[] = [];
-  running.close = async () => {
-    for (const c of closers.reverse()) await c();
-    await tracker.close();
-  };
-  try {
-    if (options.httpPort !== false) {
-      const ws = options.ws ? new WsTracker(tracker, options.ws === true ? {} : options.ws) : undefined;
-      const handler = createHttpHandler(tracker, { stats: options.stats, wsPeers: () => ws?.peers ?? 0 });
-      const headersTimeout = options.headersTimeoutMs ?? 10_000;
-      const server = createServer(
-        {
-          keepAliveTimeout: options.idleTimeoutMs ?? 30_000,
-          headersTimeout,
-          requestTimeout: headersTimeout * 2,
-          // node:http checks both timeouts on this interval; the default 30 s lets a slowloris linger.
-          connectionsCheckingInterval: Math.max(250, Math.floor(headersTimeout / 4)),
-        },
-        (req, res) => handler(req, res),
-      );
-      server.maxConnections = options.maxConnections ?? 8192;
-      if (ws) server.on("upgrade", (req, socket, head) => ws.handleUpgrade(req, socket, head));
-      server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-        if (!socket.writable) return void socket.destroy();
-        const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
-        // Closed once the answer is out, whatever the client does next (a slowloris keeps writing).
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => socket.destroy());
-      });
-      const fast =
-        options.fastPath !== false && tracker.store instanceof MemoryStore
-          ? createFastServer(tracker, server, options)
-          : undefined;
-      // node:http enforces headersTimeout/requestTimeout from a checker it starts on 'listening'; the
-      // fallback never listens itself (connections reach it from the fast path), so start it here.
-      if (fast) server.emit("listening");
-      const sockets = new Set<Socket>();
-      fast?.on("connection", (socket: Socket) => {
-        sockets.add(socket);
-        socket.once("close", () => sockets.delete(socket));
-      });
-      const listener = fast ?? server;
-      await new Promise<void>((resolve, reject) => {
-        listener.once("error", reject);
-        listener.listen(options.httpPort || 0, host, () => {
-          listener.off("error", reject);
-          resolve();
-        });
-      });
-      const port = (listener.address() as AddressInfo).port;
-      running.httpServer = server;
-      running.httpUrl = `http://${hostForUrl(host)}:${port}/announce`;
-      running.announceUrls.push(running.httpUrl);
-      if (ws) {
-        running.ws = ws;
-        running.wsUrl = `ws://${hostForUrl(host)}:${port}`;
-        running.announceUrls.push(running.wsUrl);
-      }
-      closers.push(async () => {
-        await ws?.close();
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-        if (fast) {
-          server.close(() => undefined); // stops node:http's connection checker
-          await new Promise<void>((resolve) => fast.close(() => resolve()));
-        } else await new Promise<void>((resolve) => server.close(() => resolve()));
-      });
-    }
-    if (options.udpPort !== false) {
-      const udp = new UdpTracker(tracker);
-      closers.push(() => udp.close());
-      const bound = await udp.listen({ port: options.udpPort || 0, hosts: options.udpHosts ?? [host] });
-      running.udp = udp;
-      running.udpUrl = `udp://${hostForUrl(host)}:${bound[0]!.port}`;
-      running.announceUrls.push(running.udpUrl);
-    }
-  } catch (error) {
-    await running.close();
+    if (error instanceof TrackerError) throw error;
     throw new TrackerError("ERR_TRACKER_LISTEN", `cannot listen on ${host}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+  const { tracker, udp, ws } = assembled;
+  const running: RunningTracker = { tracker, announceUrls: [], udp, ws, close: () => assembled.close() };
+  if (options.httpPort !== false) {
+    try {
+      const http = await listenHttp(assembled, options, host);
+      running.httpServer = http.server;
+      running.httpUrl = `http://${hostForUrl(host)}:${http.port}/announce`;
+      running.announceUrls.push(running.httpUrl);
+      if (ws) {
+        running.wsUrl = `ws://${hostForUrl(host)}:${http.port}`;
+        running.announceUrls.push(running.wsUrl);
+      }
+      running.close = async () => {
+        await ws?.close();
+        await http.close();
+        await assembled.close();
+      };
+    } catch (error) {
+      await assembled.close();
+      throw new TrackerError("ERR_TRACKER_LISTEN", `cannot listen on ${host}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  if (udp) {
+    running.udpUrl = `udp://${hostForUrl(host)}:${assembled.udpPort}`;
+    running.announceUrls.push(running.udpUrl);
+  }
   return running;
+}
+
+/** The HTTP listener: the fast path in front of node:http (which also takes WebSocket upgrades). */
+async function listenHttp(
+  assembled: AssembledTracker,
+  options: StartTrackerOptions,
+  host: string,
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const { tracker, ws } = assembled;
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      keepAliveTimeout: options.idleTimeoutMs ?? 30_000,
+      headersTimeout,
+      requestTimeout: headersTimeout * 2,
+      // node:http checks both timeouts on this interval; the default 30 s lets a slowloris linger.
+      connectionsCheckingInterval: Math.max(250, Math.floor(headersTimeout / 4)),
+    },
+    (req, res) => assembled.handle(req, res),
+  );
+  server.maxConnections = options.maxConnections ?? 8192;
+  if (ws) server.on("upgrade", (req, socket, head) => ws.handleUpgrade(req, socket, head));
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    // Closed once the answer is out, whatever the client does next (a slowloris keeps writing).
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => socket.destroy());
+  });
+  const fast = options.fastPath !== false ? createFastServer(tracker, server, options) : undefined;
+  // node:http enforces headersTimeout/requestTimeout from a checker it starts on 'listening'; the
+  // fallback never listens itself (connections reach it from the fast path), so start it here.
+  if (fast) server.emit("listening");
+  const sockets = new Set<Socket>();
+  fast?.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  const listener = fast ?? server;
+  await new Promise<void>((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen(options.httpPort || 0, host, () => {
+      listener.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (listener.address() as AddressInfo).port;
+  const close = async () => {
+    server.closeAllConnections();
+    for (const s of sockets) s.destroy();
+    if (fast) {
+      server.close(() => undefined); // stops node:http's connection checker
+      await new Promise<void>((resolve) => fast.close(() => resolve()));
+    } else await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { server, port, close };
 }

@@ -1,5 +1,13 @@
 // /stats (HTML for people, JSON for programs) and /metrics (Prometheus text exposition format 0.0.4).
 import type { Tracker } from "./tracker.js";
+import type { UdpMetrics } from "./udp.js";
+import type { WsMetrics } from "./ws.js";
+
+/** The front ends whose own counters the stats show, when they run. */
+export interface StatsParts {
+  ws?: { peers: number; metrics: WsMetrics };
+  udp?: { metrics: UdpMetrics };
+}
 
 export interface TrackerStats {
   uptimeSeconds: number;
@@ -11,6 +19,10 @@ export interface TrackerStats {
   leechers: number;
   peersIpv6: number;
   wsPeers: number;
+  /** Where completed counts are kept (e.g. "sqlite /var/lib/seedpress/tracker.db", "redis …"). */
+  storage: string;
+  /** False while a shared store (Redis) cannot be reached; announces then get "tracker storage unavailable". */
+  storageUp: boolean;
   completed: number;
   announces: Record<string, number>;
   scrapes: Record<string, number>;
@@ -26,9 +38,16 @@ export interface TrackerStats {
   rssBytes: number;
 }
 
-export function trackerStats(tracker: Tracker, wsPeers = 0): TrackerStats {
-  const t = tracker.store.totals();
+const NO_TOTALS = { swarms: 0, peers: 0, seeders: 0, leechers: 0, peers6: 0 };
+
+export async function trackerStats(tracker: Tracker, parts: StatsParts = {}): Promise<TrackerStats> {
+  const store = tracker.store;
+  const storageUp = store.available?.() ?? true;
+  // Stats must answer while a shared store is down: then its totals are shown as zeros.
+  const t = storageUp ? await Promise.resolve(store.totals()).catch(() => NO_TOTALS) : NO_TOTALS;
   const m = tracker.metrics;
+  const ws = parts.ws?.metrics;
+  const udp = parts.udp?.metrics;
   const mem = process.memoryUsage();
   return {
     uptimeSeconds: Math.round((tracker.clock() - m.startedAt) / 1000),
@@ -39,18 +58,20 @@ export function trackerStats(tracker: Tracker, wsPeers = 0): TrackerStats {
     seeders: t.seeders,
     leechers: t.leechers,
     peersIpv6: t.peers6,
-    wsPeers,
+    wsPeers: parts.ws?.peers ?? 0,
+    storage: store.describe?.() ?? "custom store",
+    storageUp,
     completed: m.completed,
     announces: { ...m.announces },
     scrapes: { ...m.scrapes },
     failures: Object.fromEntries(m.failures),
     rateLimited: m.rateLimited,
-    udpConnects: m.udpConnects,
-    udpBadPackets: m.udpBadPackets,
-    wsConnections: m.wsConnections,
-    wsRelayedOffers: m.wsRelayedOffers,
-    wsRelayedAnswers: m.wsRelayedAnswers,
-    wsRejectedAnswers: m.wsRejectedAnswers,
+    udpConnects: udp?.connects ?? 0,
+    udpBadPackets: udp?.badPackets ?? 0,
+    wsConnections: ws?.connections ?? 0,
+    wsRelayedOffers: ws?.relayedOffers ?? 0,
+    wsRelayedAnswers: ws?.relayedAnswers ?? 0,
+    wsRejectedAnswers: ws?.rejectedAnswers ?? 0,
     heapUsedBytes: mem.heapUsed,
     rssBytes: mem.rss,
   };
@@ -63,6 +84,7 @@ function escapeHtml(s: string): string {
 export function statsHtml(s: TrackerStats): string {
   const rows: [string, string | number][] = [
     ["Uptime (s)", s.uptimeSeconds],
+    ["Storage", `${s.storage}${s.storageUp ? "" : " (UNAVAILABLE)"}`],
     ["Mode", s.open ? "open (any info hash)" : "allowlist"],
     ["Torrents allowed", s.torrentsAllowed],
     ["Active swarms", s.swarms],
@@ -99,6 +121,12 @@ export function metricsText(s: TrackerStats): string {
   metric("seedpress_tracker_torrents_allowed", "gauge", "Info hashes on the allowlist.", [
     ["", s.torrentsAllowed],
   ]);
+  metric(
+    "seedpress_tracker_storage_up",
+    "gauge",
+    "1 when the swarm store answers, 0 while it is unreachable.",
+    [["", s.storageUp ? 1 : 0]],
+  );
   metric("seedpress_tracker_swarms", "gauge", "Swarms with at least one peer.", [["", s.swarms]]);
   metric("seedpress_tracker_peers", "gauge", "Peers by kind.", [
     [label("kind", "seeder"), s.seeders],

@@ -1,4 +1,5 @@
-// The swarm store interface and the default in-memory store. Peers of a swarm live in dense typed arrays
+// The swarm store interface and the default in-memory store. One store holds everything trackers that
+// share it must agree on: peers, complete / incomplete / downloaded counts, and the API allowlist. Peers of a swarm live in dense typed arrays
 // of compact entries (6 bytes IPv4, 18 bytes IPv6), so an answer is one to three bulk copies of a random
 // window; the peer index is an open-addressing hash table in typed arrays too. No JS object or string is
 // kept per peer, so a peer costs ~60-100 bytes and the garbage collector's work does not grow with peers.
@@ -34,13 +35,16 @@ export interface PeerList {
   /** Peer ids in the order of peers4 / peers6, when `withPeerIds` was asked. */
   ids4?: string[];
   ids6?: string[];
-  /** True when this announce was a peer's first `completed` (the download counter should go up). */
+  /** True when this announce was a peer's first `completed` (counted in `downloaded` already). */
   completed: boolean;
+  /** Finished downloads of the swarm, this one included. */
+  downloaded: number;
 }
 
 export interface SwarmCounts {
   complete: number;
   incomplete: number;
+  downloaded: number;
 }
 
 export interface StoreTotals {
@@ -51,16 +55,64 @@ export interface StoreTotals {
   peers6: number;
 }
 
+/** Where a WebSocket connection lives: a process (`node`) and a connection number within it. */
+export interface WsAddress {
+  node: string;
+  conn: number;
+  peerId: string;
+}
+
+/** A signal between processes: an offer for, or an answer to, one connection of the receiving node. */
+export interface SignalMessage {
+  kind: "offer" | "answer";
+  /** The receiving connection. */
+  conn: number;
+  /** The sending connection (an answer goes back to exactly this one). */
+  from: WsAddress;
+  /** Canonical swarm key (latin1). */
+  swarm: string;
+  /** The WebTorrent message to deliver. */
+  body: Record<string, unknown>;
+}
+
+/** Cross-process WebSocket signalling, offered by shared stores (Redis pub/sub). */
+export interface SignalBus {
+  readonly node: string;
+  /** Lists a WebSocket peer in a swarm until `expires` (seconds). */
+  wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void>;
+  wsLeave(swarm: string, peer: WsAddress): Promise<void>;
+  /** Up to `n` live WebSocket peers of a swarm, on any process, never `except`. */
+  wsSample(swarm: string, n: number, except: WsAddress, now: number): Promise<WsAddress[]>;
+  publish(node: string, message: SignalMessage): Promise<void>;
+  onSignal(handler: (message: SignalMessage) => void): void;
+}
+
 /**
  * What the tracker needs from a place that keeps peers. Methods may answer synchronously (the in-memory
  * store, the fast path) or with a Promise (a shared store such as Redis); the tracker handles both.
  */
 export interface SwarmStore {
+  /** Loads durable state (counters, allowlist); the tracker calls it once, from `ready()`. */
+  open?(): void | Promise<void>;
+  /** Stores or refreshes (or removes, on `stopped`) a peer and answers with peers and counts. */
   announce(request: PeerAnnounce): PeerList | Promise<PeerList>;
-  counts(swarm: string): SwarmCounts | undefined | Promise<SwarmCounts | undefined>;
+  /** Counts of one swarm (zeros when nothing is known of it). */
+  counts(swarm: string): SwarmCounts | Promise<SwarmCounts>;
+  /** Counts a finished download seen outside `announce` (a WebSocket peer's `completed`). */
+  completed(swarm: string): void | Promise<void>;
+  /** Hex info hashes allowed through the API and kept by the store. */
+  allowed(): string[] | Promise<string[]>;
+  allow(hex: string): void | Promise<void>;
+  disallow(hex: string): void | Promise<void>;
   /** Drops peers whose time ran out and frees swarms left empty. */
   expire(now: number): void | Promise<void>;
-  totals(): StoreTotals;
+  totals(): StoreTotals | Promise<StoreTotals>;
+  /** Where the durable truth lives, for start-up messages and /stats (e.g. "sqlite /var/lib/x.db"). */
+  describe?(): string;
+  /** False while a shared store cannot be reached. Default true. */
+  available?(): boolean;
+  /** Signalling between processes for WebSocket peers (shared stores only). */
+  readonly signals?: SignalBus;
   close?(): void | Promise<void>;
 }
 
@@ -73,7 +125,13 @@ export interface MemoryStoreOptions {
   maxSwarms?: number;
   /** Random source in [0, 1), for tests. Default Math.random. */
   random?: () => number;
+  /** File keeping completed counts and API-allowed hashes (SQLite, or a journal). Default none. */
+  db?: string;
+  /** "sqlite" (needs the optional better-sqlite3), "journal" (pure JS) or "auto". Default "auto". */
+  dbEngine?: DurableEngine;
 }
+
+import { type DurableEngine, type DurableState, openDurable } from "./durable.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -229,6 +287,10 @@ export class MemoryStore implements SwarmStore {
   private readonly maxPeersPerSwarm: number;
   private readonly maxSwarms: number;
   private readonly random: () => number;
+  private readonly counters = new Map<string, number>();
+  private readonly apiAllowed = new Set<string>();
+  private durable?: DurableState;
+  private readonly options: MemoryStoreOptions;
   private peerCount = 0;
   private seederCount = 0;
   private peer6Count = 0;
@@ -238,6 +300,44 @@ export class MemoryStore implements SwarmStore {
     this.maxPeersPerSwarm = options.maxPeersPerSwarm ?? 100_000;
     this.maxSwarms = options.maxSwarms ?? 100_000;
     this.random = options.random ?? Math.random;
+    this.options = options;
+  }
+
+  async open(): Promise<void> {
+    if (this.options.db === undefined || this.durable !== undefined) return;
+    this.durable = await openDurable(this.options.db, this.options.dbEngine);
+    for (const [k, v] of this.durable.counters()) this.counters.set(k, v);
+    for (const hex of this.durable.allowed()) this.apiAllowed.add(hex);
+  }
+
+  describe(): string {
+    return this.durable ? `${this.durable.engine} ${this.durable.file}` : "memory (counts are lost on exit)";
+  }
+
+  /** Counts one finished download (and writes it through to the durable file, when there is one). */
+  completed(swarm: string): void {
+    const n = (this.counters.get(swarm) ?? 0) + 1;
+    this.counters.set(swarm, n);
+    this.durable?.completed(swarm);
+  }
+
+  allowed(): string[] {
+    return [...this.apiAllowed];
+  }
+
+  allow(hex: string): void {
+    this.apiAllowed.add(hex);
+    this.durable?.allow(hex);
+  }
+
+  disallow(hex: string): void {
+    this.apiAllowed.delete(hex);
+    this.durable?.disallow(hex);
+  }
+
+  close(): void {
+    this.durable?.close();
+    this.durable = undefined;
   }
 
   announce(a: PeerAnnounce): PeerList {
@@ -246,7 +346,10 @@ export class MemoryStore implements SwarmStore {
     let swarm = this.swarms.get(a.swarm);
     if (swarm === undefined) {
       if (stopping || this.swarms.size >= this.maxSwarms) {
-        return { complete: 0, incomplete: 0, peers4: EMPTY, peers6: EMPTY, completed: false };
+        const completed = a.event === 1;
+        if (completed) this.completed(a.swarm);
+        const downloaded = this.counters.get(a.swarm) ?? 0;
+        return { complete: 0, incomplete: 0, peers4: EMPTY, peers6: EMPTY, completed, downloaded };
       }
       swarm = new Swarm();
       this.swarms.set(a.swarm, swarm);
@@ -263,7 +366,15 @@ export class MemoryStore implements SwarmStore {
     if (stopping) {
       if (slot !== -1) this.remove(swarm, table, slot);
       if (swarm.size === 0) this.swarms.delete(a.swarm);
-      return { complete: swarm.seeders, incomplete: swarm.leechers, peers4: EMPTY, peers6: EMPTY, completed };
+      const downloaded = this.counters.get(a.swarm) ?? 0;
+      return {
+        complete: swarm.seeders,
+        incomplete: swarm.leechers,
+        peers4: EMPTY,
+        peers6: EMPTY,
+        completed,
+        downloaded,
+      };
     }
     const expires = a.now + this.peerTtl;
     if (slot !== -1) {
@@ -293,6 +404,7 @@ export class MemoryStore implements SwarmStore {
     } else {
       completed = a.event === 1;
     }
+    if (completed) this.completed(a.swarm);
     // Peers of the asker's own family first; the other family only fills what is left.
     const other = width === 6 ? swarm.v6 : swarm.v4;
     const want1 = Math.min(a.numwant, table.count - (slot !== -1 ? 1 : 0));
@@ -306,6 +418,7 @@ export class MemoryStore implements SwarmStore {
       peers4: width === 6 ? out1.addr : out2.addr,
       peers6: width === 6 ? out2.addr : out1.addr,
       completed,
+      downloaded: this.counters.get(a.swarm) ?? 0,
     };
     if (ids) {
       result.ids4 = width === 6 ? out1.ids : out2.ids;
@@ -314,9 +427,13 @@ export class MemoryStore implements SwarmStore {
     return result;
   }
 
-  counts(swarm: string): SwarmCounts | undefined {
+  counts(swarm: string): SwarmCounts {
     const s = this.swarms.get(swarm);
-    return s && { complete: s.seeders, incomplete: s.leechers };
+    return {
+      complete: s?.seeders ?? 0,
+      incomplete: s?.leechers ?? 0,
+      downloaded: this.counters.get(swarm) ?? 0,
+    };
   }
 
   expire(now: number): void {

@@ -13,6 +13,13 @@ export interface TorrentHashes {
   v2Truncated?: string;
 }
 
+/**
+ * Deepest nesting of bencoded lists and dictionaries accepted in a .torrent (a v2 file tree is nested
+ * dictionaries). The same limit as @seedpress/torrent's decoder (512), so a torrent `seedpress info`
+ * and `verify` accept is never refused by the tracker.
+ */
+export const MAX_BENCODE_DEPTH = 512;
+
 const D = 0x64;
 const L = 0x6c;
 const I = 0x69;
@@ -20,7 +27,7 @@ const E = 0x65;
 
 /** Offset just past the bencoded value starting at `pos`; throws on anything malformed. */
 function skip(buf: Uint8Array, pos: number, depth: number): number {
-  if (depth > 64) throw new Error("nested too deep");
+  if (depth > MAX_BENCODE_DEPTH) throw new Error(`nested deeper than ${MAX_BENCODE_DEPTH} levels`);
   const c = buf[pos];
   if (c === undefined) throw new Error("truncated");
   if (c === I) {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { isIP } from "node:net";
 import { Allowlist, hexToKey, keyToHex } from "./allowlist.js";
-import { TrackerDb } from "./db.js";
+import type { DurableEngine } from "./durable.js";
 import { RequestError, TrackerError } from "./errors.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { type AnnounceEvent, MemoryStore, type PeerList, type SwarmStore } from "./store.js";
@@ -35,14 +35,32 @@ export interface TrackerOptions {
   rateLimit?: RateLimitOptions | false;
   /** Proxy addresses whose X-Forwarded-For is believed. Default none. */
   trustProxy?: string[];
-  /** SQLite file for completed counters and API-allowed hashes. Default none (memory only). */
+  /**
+   * File keeping completed counts and API-allowed hashes for the in-memory store: SQLite when the
+   * optional better-sqlite3 is installed, else a pure-JS journal. Default none (memory only).
+   */
   db?: string;
-  /** Where peers live. Default a MemoryStore. */
-  store?: SwarmStore;
+  /** Format of `db`: "auto" (an existing file keeps its format; new files SQLite when available), "sqlite", "journal". */
+  dbEngine?: DurableEngine;
+  /**
+   * Where peers, counts and the API allowlist live: a SwarmStore, or a `redis://host:port/db` URL for a
+   * RedisStore shared by many processes. Default a MemoryStore.
+   */
+  store?: SwarmStore | string;
   /** Sent as `tracker id` in HTTP answers. Default 8 random hex chars. */
   trackerId?: string;
   /** Most info hashes in one scrape. Default 100. */
   maxScrape?: number;
+  /**
+   * Called with every warning (a broken .torrent in a watched folder, a failed db write), from the
+   * first scan of `allowPaths` on. The same errors are also emitted as "warning" events.
+   */
+  onWarning?: (error: Error) => void;
+  /**
+   * Key of the UDP connection ids. Processes that share a UDP port (--workers) must share it, or a
+   * connection id one process gave is refused by the next. Default random per process.
+   */
+  udpSecret?: string;
   /** Clock in milliseconds, for tests. Default Date.now. */
   clock?: () => number;
 }
@@ -84,19 +102,12 @@ export interface TrackerMetrics {
   scrapes: Record<Protocol, number>;
   failures: Map<string, number>;
   rateLimited: number;
-  udpConnects: number;
-  udpBadPackets: number;
-  wsConnections: number;
-  wsRelayedOffers: number;
-  wsRelayedAnswers: number;
-  wsRejectedAnswers: number;
   completed: number;
   startedAt: number;
 }
 
 export class Tracker extends EventEmitter {
   readonly allowlist = new Allowlist();
-  readonly store: SwarmStore;
   readonly interval: number;
   readonly minInterval: number;
   readonly trackerId: string;
@@ -104,13 +115,13 @@ export class Tracker extends EventEmitter {
   readonly open: boolean;
   readonly clock: () => number;
   readonly metrics: TrackerMetrics;
+  readonly udpSecret?: string;
   private readonly defaultNumwant: number;
   private readonly maxNumwant: number;
   private readonly maxScrape: number;
   private readonly limiter?: RateLimiter;
-  private readonly counters = new Map<string, number>();
-  private readonly db?: TrackerDb;
   private readonly options: TrackerOptions;
+  private swarmStore?: SwarmStore;
   private sweepTimer?: NodeJS.Timeout;
   private closed = false;
 
@@ -130,58 +141,90 @@ export class Tracker extends EventEmitter {
     this.maxScrape = positive("maxScrape", options.maxScrape, 100);
     this.open = options.open ?? false;
     this.clock = options.clock ?? Date.now;
+    this.udpSecret = options.udpSecret;
     this.trackerId = options.trackerId ?? randomBytes(4).toString("hex");
     this.trustProxy = new Set(options.trustProxy ?? []);
-    this.store =
-      options.store ??
-      new MemoryStore({
-        peerTtl: this.interval * 2,
-        maxPeersPerSwarm: positive("maxPeersPerSwarm", options.maxPeersPerSwarm, 100_000),
-        maxSwarms: positive("maxSwarms", options.maxSwarms, 100_000),
-      });
+    const limits = {
+      peerTtl: this.interval * 2,
+      maxPeersPerSwarm: positive("maxPeersPerSwarm", options.maxPeersPerSwarm, 100_000),
+      maxSwarms: positive("maxSwarms", options.maxSwarms, 100_000),
+    };
+    if (options.store !== undefined && options.db !== undefined)
+      throw new TrackerError(
+        "ERR_TRACKER_OPTION",
+        "db is for the in-memory store; a shared store keeps its own counts",
+      );
+    if (options.store === undefined)
+      this.swarmStore = new MemoryStore({ ...limits, db: options.db, dbEngine: options.dbEngine });
+    else if (typeof options.store !== "string") this.swarmStore = options.store;
+    this.storeLimits = limits;
     if (options.rateLimit !== false) this.limiter = new RateLimiter(options.rateLimit);
     this.metrics = {
       announces: { http: 0, udp: 0, ws: 0 },
       scrapes: { http: 0, udp: 0, ws: 0 },
       failures: new Map(),
       rateLimited: 0,
-      udpConnects: 0,
-      udpBadPackets: 0,
-      wsConnections: 0,
-      wsRelayedOffers: 0,
-      wsRelayedAnswers: 0,
-      wsRejectedAnswers: 0,
       completed: 0,
       startedAt: this.clock(),
     };
     if (options.allow) this.allowlist.addHex(options.allow, "option");
     if (options.allowFunction) this.allowlist.predicate = options.allowFunction;
-    if (options.db) {
-      this.db = new TrackerDb(options.db);
-      for (const [k, v] of this.db.counters()) this.counters.set(k, v);
-      this.allowlist.addHex(this.db.allowed(), "api");
-    }
+    if (options.onWarning) this.on("warning", options.onWarning);
     this.allowlist.on("warning", (e) => this.emit("warning", e));
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(this.interval * 250, 60_000));
     this.sweepTimer.unref();
   }
 
-  /** Loads `allowPaths`; call once before serving (startTracker does). */
+  private readonly storeLimits: { peerTtl: number; maxPeersPerSwarm: number; maxSwarms: number };
+  private opened?: Promise<void>;
+
+  /** The swarm store (for a `redis://` URL, there once `ready()` has run). */
+  get store(): SwarmStore {
+    if (this.swarmStore === undefined)
+      throw new TrackerError("ERR_TRACKER_OPTION", "the store is opened by ready(); call it first");
+    return this.swarmStore;
+  }
+
+  /** Opens the store (durable counts, API allowlist) and loads `allowPaths`; call once before serving. */
   async ready(): Promise<this> {
-    for (const p of this.options.allowPaths ?? []) await this.allowlist.addPath(p);
+    this.opened ??= this.openStore();
+    await this.opened;
     return this;
   }
 
-  /** Allows info hashes at run time (40- or 64-hex); persisted when a db is set. */
-  allow(...hexes: string[]): void {
-    this.allowlist.addHex(hexes, "api");
-    for (const h of hexes) this.db?.allow(h.trim().toLowerCase());
+  private async openStore(): Promise<void> {
+    if (typeof this.options.store === "string") {
+      const { RedisStore } = await import("./redis-store.js");
+      const store = new RedisStore({ url: this.options.store, ...this.storeLimits });
+      store.on("warning", (e: Error) => this.emit("warning", e));
+      // Started while Redis was down: the hashes allowed through the API arrive once it is up.
+      store.on("up", () => void this.loadApiAllowed());
+      this.swarmStore = store;
+    }
+    await this.store.open?.();
+    await this.loadApiAllowed();
+    for (const p of this.options.allowPaths ?? []) await this.allowlist.addPath(p);
   }
 
-  disallow(...hexes: string[]): void {
+  private async loadApiAllowed(): Promise<void> {
+    try {
+      this.allowlist.addHex(await this.store.allowed(), "api");
+    } catch (error) {
+      if ((error as TrackerError).code !== "ERR_TRACKER_STORE") throw error;
+      this.emit("warning", new Error("tracker storage unavailable: API-allowed hashes not loaded yet"));
+    }
+  }
+
+  /** Allows info hashes at run time (40- or 64-hex); kept by the store (durable with a db or Redis). */
+  async allow(...hexes: string[]): Promise<void> {
+    this.allowlist.addHex(hexes, "api");
+    for (const h of hexes) await this.store.allow(h.trim().toLowerCase());
+  }
+
+  async disallow(...hexes: string[]): Promise<void> {
     for (const h of hexes) {
       this.allowlist.removeHex(h, "api");
-      this.db?.disallow(h.trim().toLowerCase());
+      await this.store.disallow(h.trim().toLowerCase());
     }
   }
 
@@ -216,10 +259,15 @@ export class Tracker extends EventEmitter {
     if (!this.take(ip)) throw new RequestError("rate limit exceeded, retry later");
   }
 
+  /** The one allow rule: canonical swarm key of a requested hash, or undefined when it is not served. */
+  lookup(infoHash: string): string | undefined {
+    const key = this.allowlist.resolve(infoHash);
+    return key ?? (this.open ? infoHash : undefined);
+  }
+
   /** Canonical swarm key of an allowed hash; throws RequestError otherwise. */
   resolve(infoHash: string): string {
-    if (this.open) return this.allowlist.resolve(infoHash) ?? infoHash;
-    const key = this.allowlist.resolve(infoHash);
+    const key = this.lookup(infoHash);
     if (key === undefined) throw new RequestError("info_hash is not served by this tracker");
     return key;
   }
@@ -242,25 +290,23 @@ export class Tracker extends EventEmitter {
       now: Math.floor(this.clock() / 1000),
       withPeerIds: input.withPeerIds,
     });
-    if (result instanceof Promise) return result.then((r) => this.finish(swarm, r));
-    return this.finish(swarm, result);
+    if (result instanceof Promise) return result.then((r) => this.finish(r));
+    return this.finish(result);
   }
 
-  /** Counts one finished download of a swarm (in memory, and in SQLite when there is a db). */
-  countCompleted(swarm: string): void {
-    this.counters.set(swarm, (this.counters.get(swarm) ?? 0) + 1);
+  /** Counts one finished download seen outside an announce to the store (a WebSocket peer's). */
+  async countCompleted(swarm: string): Promise<void> {
     this.metrics.completed++;
     try {
-      this.db?.completed(swarm);
+      await this.store.completed(swarm);
     } catch (error) {
       this.emit("warning", error);
     }
   }
 
-  private finish(swarm: string, r: PeerList): AnnounceOutput {
-    if (r.completed) this.countCompleted(swarm);
+  private finish(r: PeerList): AnnounceOutput {
+    if (r.completed) this.metrics.completed++;
     const out = r as AnnounceOutput;
-    out.downloaded = this.counters.get(swarm) ?? 0;
     out.interval = this.interval;
     out.minInterval = this.minInterval;
     return out;
@@ -268,46 +314,30 @@ export class Tracker extends EventEmitter {
 
   /** Counts for each requested hash; hashes not allowed are left out. */
   async scrape(infoHashes: string[], protocol: Protocol): Promise<ScrapeEntry[]> {
-    if (infoHashes.length > this.maxScrape)
-      throw new RequestError(`too many info_hash values (most ${this.maxScrape})`);
-    this.metrics.scrapes[protocol]++;
+    const swarms = this.scrapeSwarms(infoHashes, protocol);
     const out: ScrapeEntry[] = [];
-    for (const infoHash of infoHashes) {
-      const swarm = this.open
-        ? (this.allowlist.resolve(infoHash) ?? infoHash)
-        : this.allowlist.resolve(infoHash);
-      if (swarm === undefined) continue;
-      const counts = await this.store.counts(swarm);
-      out.push({
-        infoHash,
-        complete: counts?.complete ?? 0,
-        incomplete: counts?.incomplete ?? 0,
-        downloaded: this.counters.get(swarm) ?? 0,
-      });
-    }
+    for (const [infoHash, swarm] of swarms) out.push({ infoHash, ...(await this.store.counts(swarm)) });
     return out;
   }
 
   /** Same as scrape, but synchronous when the store is (the UDP and HTTP fast paths use it). */
   scrapeSync(infoHashes: string[], protocol: Protocol): ScrapeEntry[] | undefined {
+    if (!(this.store instanceof MemoryStore)) return undefined;
+    const swarms = this.scrapeSwarms(infoHashes, protocol);
+    const out: ScrapeEntry[] = [];
+    for (const [infoHash, swarm] of swarms) out.push({ infoHash, ...this.store.counts(swarm) });
+    return out;
+  }
+
+  private scrapeSwarms(infoHashes: string[], protocol: Protocol): [string, string][] {
     if (infoHashes.length > this.maxScrape)
       throw new RequestError(`too many info_hash values (most ${this.maxScrape})`);
-    const out: ScrapeEntry[] = [];
-    for (const infoHash of infoHashes) {
-      const swarm = this.open
-        ? (this.allowlist.resolve(infoHash) ?? infoHash)
-        : this.allowlist.resolve(infoHash);
-      if (swarm === undefined) continue;
-      const counts = this.store.counts(swarm);
-      if (counts instanceof Promise) return undefined;
-      out.push({
-        infoHash,
-        complete: counts?.complete ?? 0,
-        incomplete: counts?.incomplete ?? 0,
-        downloaded: this.counters.get(swarm) ?? 0,
-      });
-    }
     this.metrics.scrapes[protocol]++;
+    const out: [string, string][] = [];
+    for (const infoHash of infoHashes) {
+      const swarm = this.lookup(infoHash);
+      if (swarm !== undefined) out.push([infoHash, swarm]);
+    }
     return out;
   }
 
@@ -321,18 +351,14 @@ export class Tracker extends EventEmitter {
   sweep(): void | Promise<void> {
     const now = this.clock();
     this.limiter?.sweep(now);
-    return this.store.expire(Math.floor(now / 1000));
+    return this.swarmStore?.expire(Math.floor(now / 1000));
   }
 
   /** Completed count of a hash (hex), for tests and stats. */
-  downloads(hex: string): number {
+  async downloads(hex: string): Promise<number> {
     const key = hexToKey(hex);
-    const swarm = key && this.allowlist.resolve(key);
-    return (swarm && this.counters.get(swarm)) || 0;
-  }
-
-  countersByHex(): Map<string, number> {
-    return new Map([...this.counters].map(([k, v]) => [keyToHex(k), v]));
+    const swarm = key && this.lookup(key);
+    return swarm ? (await this.store.counts(swarm)).downloaded : 0;
   }
 
   get rateLimitTracked(): number {
@@ -344,8 +370,7 @@ export class Tracker extends EventEmitter {
     this.closed = true;
     clearInterval(this.sweepTimer);
     this.allowlist.close();
-    await this.store.close?.();
-    this.db?.close();
+    await this.swarmStore?.close?.();
   }
 }
 

@@ -21,13 +21,19 @@ export interface UdpListenOptions {
 }
 
 export class ConnectionIds {
-  private readonly key = randomBytes(32);
+  private readonly key: Buffer;
   private cachedSlot = -1;
   private cached: Hash[] = [];
   /** The last id computed per address and slot: a client announcing many torrents costs one hash. */
   private recent = new Map<string, Buffer>();
 
-  constructor(private readonly clock: () => number) {}
+  /** `secret`: shared by processes that answer the same clients (--workers), else random. */
+  constructor(
+    private readonly clock: () => number,
+    secret?: string,
+  ) {
+    this.key = secret === undefined ? randomBytes(32) : createHash("sha256").update(secret).digest();
+  }
 
   private base(slot: number): Hash {
     if (slot !== this.cachedSlot) {
@@ -84,12 +90,20 @@ export class ConnectionIds {
   }
 }
 
+/** The UDP side's own counters. */
+export interface UdpMetrics {
+  connects: number;
+  /** Datagrams dropped (junk, bad protocol id, unknown action, forged id) or refused. */
+  badPackets: number;
+}
+
 export class UdpTracker {
   readonly sockets: Socket[] = [];
+  readonly metrics: UdpMetrics = { connects: 0, badPackets: 0 };
   readonly ids: ConnectionIds;
 
   constructor(private readonly tracker: Tracker) {
-    this.ids = new ConnectionIds(tracker.clock);
+    this.ids = new ConnectionIds(tracker.clock, tracker.udpSecret);
   }
 
   async listen(options: UdpListenOptions = {}): Promise<{ address: string; port: number; family: string }[]> {
@@ -152,7 +166,7 @@ export class UdpTracker {
     if (action === 0) {
       if (msg.readUInt32BE(0) !== PROTOCOL_ID_HI || msg.readUInt32BE(4) !== PROTOCOL_ID_LO)
         return this.drop("bad protocol id in connect");
-      tracker.metrics.udpConnects++;
+      this.metrics.connects++;
       const out = Buffer.allocUnsafe(16);
       out.writeUInt32BE(0, 0);
       out.writeUInt32BE(tx, 4);
@@ -173,7 +187,7 @@ export class UdpTracker {
   }
 
   private drop(reason: string): undefined {
-    this.tracker.metrics.udpBadPackets++;
+    this.metrics.badPackets++;
     this.tracker.fail(reason);
     return undefined;
   }
@@ -182,7 +196,7 @@ export class UdpTracker {
     const tracker = this.tracker;
     const reason = error instanceof RequestError ? error.reason : "internal tracker error";
     if (!(error instanceof RequestError)) tracker.emit("warning", error);
-    tracker.metrics.udpBadPackets++;
+    this.metrics.badPackets++;
     tracker.fail(reason);
     return errorPacket(tx, reason, limit);
   }

@@ -6,7 +6,8 @@ import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { RequestError } from "./errors.js";
 import { normalizeIp } from "./ip.js";
-import type { Tracker } from "./tracker.js";
+import type { SignalBus, SignalMessage, WsAddress } from "./store.js";
+import type { ScrapeEntry, Tracker } from "./tracker.js";
 
 export interface WsOptions {
   /** Seconds between announces asked of browser peers. Default 120. */
@@ -20,12 +21,19 @@ export interface WsOptions {
 }
 
 interface Pending {
-  from: string;
+  /**
+   * The connection the offer came from (here, or on another process): an answer goes back to it, never
+   * to whoever claims its id.
+   */
+  from: WsPeer | WsAddress;
+  fromId: string;
   swarm: string;
   expires: number;
 }
 
 interface WsPeer {
+  /** Number of this connection within the process (never reused). */
+  conn: number;
   socket: WebSocket;
   ip: string;
   peerId?: string;
@@ -37,6 +45,8 @@ interface WsPeer {
 
 interface WsSwarm {
   list: WsPeer[];
+  /** peer_id → its one live connection in this swarm. */
+  byId: Map<string, WsPeer>;
   seeders: Set<WsPeer>;
 }
 
@@ -54,14 +64,27 @@ function isSignal(v: unknown, type: "offer" | "answer"): boolean {
   return s.type === type && typeof s.sdp === "string" && s.sdp.length < 65536;
 }
 
+/** The WebSocket side's own counters (the tracker's are protocol-independent). */
+export interface WsMetrics {
+  connections: number;
+  relayedOffers: number;
+  relayedAnswers: number;
+  rejectedAnswers: number;
+}
+
 export class WsTracker {
   readonly wss: WebSocketServer;
+  readonly metrics: WsMetrics = { connections: 0, relayedOffers: 0, relayedAnswers: 0, rejectedAnswers: 0 };
   private readonly swarms = new Map<string, WsSwarm>();
   private readonly interval: number;
   private readonly offerTtl: number;
   private readonly maxOffers: number;
   private readonly heartbeat: NodeJS.Timeout;
   private peerCount = 0;
+  private nextConn = 1;
+  private readonly conns = new Map<number, WsPeer>();
+  /** Signalling with the WebSocket peers of other processes, when the store is shared. */
+  private readonly bus?: SignalBus;
 
   constructor(
     private readonly tracker: Tracker,
@@ -88,6 +111,8 @@ export class WsTracker {
       }
     }, 30_000);
     this.heartbeat.unref();
+    this.bus = tracker.store.signals;
+    this.bus?.onSignal((m) => this.onSignal(m));
   }
 
   /** Peers connected over WebSocket across all swarms. */
@@ -104,16 +129,25 @@ export class WsTracker {
   private onConnection(socket: WebSocket, req: IncomingMessage): void {
     const tracker = this.tracker;
     const ip = tracker.clientIp(normalizeIp(req.socket.remoteAddress ?? ""), req.headers["x-forwarded-for"]);
-    const peer: WsPeer = { socket, ip, swarms: new Set(), pending: new Map(), alive: true };
+    const peer: WsPeer = {
+      conn: this.nextConn++,
+      socket,
+      ip,
+      swarms: new Set(),
+      pending: new Map(),
+      alive: true,
+    };
+    this.conns.set(peer.conn, peer);
     (socket as WebSocket & { peer?: WsPeer }).peer = peer;
-    tracker.metrics.wsConnections++;
+    this.metrics.connections++;
     socket.on("pong", () => {
       peer.alive = true;
     });
     socket.on("message", (data, isBinary) => this.onMessage(peer, data, isBinary));
     socket.on("error", () => socket.terminate());
     socket.on("close", () => {
-      tracker.metrics.wsConnections--;
+      this.metrics.connections--;
+      this.conns.delete(peer.conn);
       for (const key of [...peer.swarms]) this.leave(peer, key);
       peer.pending.clear();
     });
@@ -142,14 +176,18 @@ export class WsTracker {
       else if (msg.action === "scrape") this.scrape(peer, msg);
       else throw new RequestError("invalid action (must be announce or scrape)");
     } catch (error) {
-      const reason = error instanceof RequestError ? error.reason : "internal tracker error";
-      if (!(error instanceof RequestError)) this.tracker.emit("warning", error);
-      this.tracker.fail(reason);
-      const reply: Record<string, unknown> = { "failure reason": reason };
-      if (typeof msg.action === "string") reply.action = msg.action;
-      if (isBinary20(msg.info_hash)) reply.info_hash = msg.info_hash;
-      this.send(peer, reply);
+      this.refuse(peer, msg, error);
     }
+  }
+
+  private refuse(peer: WsPeer, msg: Record<string, unknown>, error: unknown): void {
+    const reason = error instanceof RequestError ? error.reason : "internal tracker error";
+    if (!(error instanceof RequestError)) this.tracker.emit("warning", error);
+    this.tracker.fail(reason);
+    const reply: Record<string, unknown> = { "failure reason": reason };
+    if (typeof msg.action === "string") reply.action = msg.action;
+    if (isBinary20(msg.info_hash)) reply.info_hash = msg.info_hash;
+    this.send(peer, reply);
   }
 
   private announce(peer: WsPeer, msg: Record<string, unknown>): void {
@@ -165,7 +203,6 @@ export class WsTracker {
     }
     tracker.admit(peer.ip);
     const key = tracker.resolve(infoHash);
-    peer.peerId = msg.peer_id;
     const event = msg.event;
     if (
       event !== undefined &&
@@ -187,6 +224,10 @@ export class WsTracker {
         return { offer: x.offer, offer_id: x.offer_id };
       });
     }
+    const holder = this.swarms.get(key)?.byId.get(msg.peer_id);
+    if (holder !== undefined && holder !== peer)
+      throw new RequestError("peer_id is in use by another connection in this swarm");
+    peer.peerId = msg.peer_id;
     tracker.metrics.announces.ws++;
     if (event === "stopped") {
       this.leave(peer, key);
@@ -201,16 +242,17 @@ export class WsTracker {
     }
     let swarm = this.swarms.get(key);
     if (!swarm) {
-      swarm = { list: [], seeders: new Set() };
+      swarm = { list: [], byId: new Map(), seeders: new Set() };
       this.swarms.set(key, swarm);
     }
     if (!peer.swarms.has(key)) {
       peer.swarms.add(key);
       swarm.list.push(peer);
+      swarm.byId.set(msg.peer_id, peer);
       this.peerCount++;
     }
     // A browser peer's first `completed` counts like any other finished download.
-    if (event === "completed" && !swarm.seeders.has(peer)) tracker.countCompleted(key);
+    if (event === "completed" && !swarm.seeders.has(peer)) void tracker.countCompleted(key);
     if (msg.left === 0 || event === "completed") swarm.seeders.add(peer);
     else swarm.seeders.delete(peer);
     this.send(peer, {
@@ -220,24 +262,106 @@ export class WsTracker {
       complete: swarm.seeders.size,
       incomplete: swarm.list.length - swarm.seeders.size,
     });
+    if (this.bus)
+      void this.bus
+        .wsJoin(key, this.address(peer), Math.floor(tracker.clock() / 1000) + 2 * this.interval)
+        .catch((e) => this.tracker.emit("warning", e));
     if (offers.length === 0) return;
+    if (this.bus) {
+      this.offerAcross(peer, key, infoHash, offers);
+      return;
+    }
     const n = swarm.list.length;
-    const now = tracker.clock();
     const start = Math.floor(Math.random() * n);
     let sent = 0;
     for (let i = 0; i < n && sent < offers.length; i++) {
       const other = swarm.list[(start + i) % n]!;
       if (other === peer) continue;
-      const offer = offers[sent++]!;
-      this.remember(other, offer.offer_id, { from: msg.peer_id, swarm: key, expires: now + this.offerTtl });
-      this.send(other, {
-        action: "announce",
-        offer: offer.offer,
-        offer_id: offer.offer_id,
-        peer_id: msg.peer_id,
-        info_hash: infoHash,
+      this.deliverOffer(other, peer, key, infoHash, offers[sent++]!);
+    }
+  }
+
+  private address(peer: WsPeer): WsAddress {
+    return { node: this.bus?.node ?? "", conn: peer.conn, peerId: peer.peerId ?? "" };
+  }
+
+  /** Hands one offer to `target` (a connection here) and remembers whom it may answer. */
+  private deliverOffer(
+    target: WsPeer,
+    from: WsPeer | WsAddress,
+    key: string,
+    infoHash: string,
+    offer: { offer: unknown; offer_id: string },
+  ): void {
+    const fromId = "socket" in from ? from.peerId! : from.peerId;
+    this.remember(target, offer.offer_id, {
+      from,
+      fromId,
+      swarm: key,
+      expires: this.tracker.clock() + this.offerTtl,
+    });
+    this.send(target, {
+      action: "announce",
+      offer: offer.offer,
+      offer_id: offer.offer_id,
+      peer_id: fromId,
+      info_hash: infoHash,
+    });
+    this.metrics.relayedOffers++;
+  }
+
+  /** Offers to WebSocket peers of every process sharing the store (random ones, via the store). */
+  private offerAcross(
+    peer: WsPeer,
+    key: string,
+    infoHash: string,
+    offers: { offer: unknown; offer_id: string }[],
+  ): void {
+    const bus = this.bus!;
+    const me = this.address(peer);
+    bus.wsSample(key, offers.length, me, Math.floor(this.tracker.clock() / 1000)).then(
+      (targets) => {
+        targets.forEach((t, i) => {
+          const offer = offers[i]!;
+          if (t.node === bus.node) {
+            const local = this.conns.get(t.conn);
+            if (local?.swarms.has(key)) this.deliverOffer(local, peer, key, infoHash, offer);
+            return;
+          }
+          const body = {
+            action: "announce",
+            offer: offer.offer,
+            offer_id: offer.offer_id,
+            peer_id: me.peerId,
+            info_hash: infoHash,
+          };
+          void bus
+            .publish(t.node, { kind: "offer", conn: t.conn, from: me, swarm: key, body })
+            .catch(() => undefined);
+          this.metrics.relayedOffers++;
+        });
+      },
+      (error) => this.tracker.emit("warning", error),
+    );
+  }
+
+  /** A signal from another process for one of our connections. */
+  private onSignal(m: SignalMessage): void {
+    const target = this.conns.get(m.conn);
+    if (!target?.swarms.has(m.swarm) || typeof m.body !== "object" || m.body === null) return;
+    if (m.kind === "offer") {
+      const offerId = m.body.offer_id;
+      if (!isBinary20(offerId) || !isBinary20(m.from?.peerId)) return;
+      this.remember(target, offerId, {
+        from: m.from,
+        fromId: m.from.peerId,
+        swarm: m.swarm,
+        expires: this.tracker.clock() + this.offerTtl,
       });
-      tracker.metrics.wsRelayedOffers++;
+      this.send(target, m.body);
+    } else if (m.kind === "answer") {
+      this.send(target, m.body);
+      this.metrics.relayedAnswers++;
     }
   }
 
@@ -258,28 +382,45 @@ export class WsTracker {
     if (!isBinary20(msg.offer_id)) throw new RequestError("invalid offer_id (required with answer)");
     if (!isSignal(msg.answer, "answer")) throw new RequestError("invalid answer (needs {type: answer, sdp})");
     const pending = peer.pending.get(msg.offer_id);
-    const key = tracker.allowlist.resolve(infoHash) ?? (tracker.open ? infoHash : undefined);
+    const key = tracker.lookup(infoHash);
     if (
       pending === undefined ||
-      pending.from !== msg.to_peer_id ||
+      pending.fromId !== msg.to_peer_id ||
       pending.swarm !== key ||
       pending.expires < tracker.clock() ||
       peer.peerId !== msg.peer_id
     ) {
-      tracker.metrics.wsRejectedAnswers++;
+      this.metrics.rejectedAnswers++;
       throw new RequestError("answer does not match an offer this tracker forwarded to you");
     }
     peer.pending.delete(msg.offer_id);
-    const target = this.swarms.get(pending.swarm)?.list.find((p) => p.peerId === pending.from);
-    if (!target) throw new RequestError("the offering peer has left");
-    this.send(target, {
+    // The answer goes to the connection that made the offer, if it is still in the swarm: a later
+    // connection claiming the same peer_id never receives it.
+    const target = pending.from;
+    const body = {
       action: "announce",
       answer: msg.answer,
       offer_id: msg.offer_id,
       peer_id: msg.peer_id,
       info_hash: infoHash,
-    });
-    tracker.metrics.wsRelayedAnswers++;
+    };
+    if (!("socket" in target)) {
+      // The offer came from another process: the answer goes back to that one connection there.
+      void this.bus
+        ?.publish(target.node, {
+          kind: "answer",
+          conn: target.conn,
+          from: this.address(peer),
+          swarm: pending.swarm,
+          body,
+        })
+        .catch((e) => this.tracker.emit("warning", e));
+      return;
+    }
+    if (!target.swarms.has(pending.swarm) || target.socket.readyState !== target.socket.OPEN)
+      throw new RequestError("the offering peer has left");
+    this.send(target, body);
+    this.metrics.relayedAnswers++;
   }
 
   private scrape(peer: WsPeer, msg: Record<string, unknown>): void {
@@ -289,10 +430,19 @@ export class WsTracker {
     const list = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : undefined;
     if (!list || list.length === 0) throw new RequestError("missing info_hash (full scrapes are not served)");
     if (!list.every(isBinary20)) throw new RequestError("invalid info_hash (must be 20 bytes)");
-    const entries = tracker.scrapeSync(list as string[], "ws") ?? [];
+    const entries = tracker.scrapeSync(list as string[], "ws");
+    if (entries) this.sendScrape(peer, entries);
+    else
+      tracker.scrape(list as string[], "ws").then(
+        (e) => this.sendScrape(peer, e),
+        (error) => this.refuse(peer, msg, error),
+      );
+  }
+
+  private sendScrape(peer: WsPeer, entries: ScrapeEntry[]): void {
     const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {};
     for (const e of entries) {
-      const key = tracker.allowlist.resolve(e.infoHash) ?? e.infoHash;
+      const key = this.tracker.lookup(e.infoHash) ?? e.infoHash;
       const ws = this.swarms.get(key);
       const seeders = ws?.seeders.size ?? 0;
       files[e.infoHash] = {
@@ -306,8 +456,10 @@ export class WsTracker {
 
   private leave(peer: WsPeer, key: string): void {
     if (!peer.swarms.delete(key)) return;
+    if (this.bus) void this.bus.wsLeave(key, this.address(peer)).catch(() => undefined);
     const swarm = this.swarms.get(key);
     if (!swarm) return;
+    if (peer.peerId !== undefined && swarm.byId.get(peer.peerId) === peer) swarm.byId.delete(peer.peerId);
     const i = swarm.list.indexOf(peer);
     if (i !== -1) {
       swarm.list[i] = swarm.list[swarm.list.length - 1]!;
@@ -318,7 +470,14 @@ export class WsTracker {
     if (swarm.list.length === 0) this.swarms.delete(key);
   }
 
+  private closing?: Promise<void>;
+
   async close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

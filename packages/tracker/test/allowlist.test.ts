@@ -1,8 +1,16 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningTracker, startTracker, Tracker, TrackerError, torrentHashes } from "../src/index.js";
+import {
+  MAX_BENCODE_DEPTH,
+  type RunningTracker,
+  startTracker,
+  Tracker,
+  TrackerError,
+  torrentHashes,
+} from "../src/index.js";
 import {
   announce,
   compactPeers,
@@ -100,6 +108,36 @@ describe("allowlist sources", () => {
     await t3.close();
   });
 
+  it("reads a hash list by its content, even when the first hash starts with d", async () => {
+    const dir = tempDir();
+    const list = join(dir, "allowed");
+    const hash = `d${"1".repeat(39)}`;
+    writeFileSync(list, `${hash}\n${"e".repeat(64)}\n`);
+    const tracker = await new Tracker({ allowPaths: [list] }).ready();
+    expect(tracker.allowlist.hexes().sort()).toEqual([hash, "e".repeat(40)]);
+    await tracker.close();
+    // A .torrent without the extension is still read as one.
+    const { torrent } = mktorrent(dir, "x.bin");
+    const bare = join(dir, "x-torrent");
+    writeFileSync(bare, await readFile(torrent));
+    const t2 = await new Tracker({ allowPaths: [bare] }).ready();
+    expect(t2.allowlist.hexes()).toEqual([libtorrentHashes(torrent).v1]);
+    await t2.close();
+  });
+
+  it("accepts nesting up to MAX_BENCODE_DEPTH (512, as @seedpress/torrent) and refuses deeper", () => {
+    expect(MAX_BENCODE_DEPTH).toBe(512);
+    // info is at depth 2; a chain of one-key dictionaries below it reaches the given depth.
+    const nested = (depth: number) => {
+      const chain = `${"d1:a".repeat(depth - 2)}i0e${"e".repeat(depth - 2)}`;
+      const info = `d6:pieces20:${"x".repeat(20)}4:tree${chain}e`;
+      return { bytes: Buffer.from(`d4:info${info}e`, "latin1"), info: Buffer.from(info, "latin1") };
+    };
+    const ok = nested(512);
+    expect(torrentHashes(ok.bytes).v1).toBe(createHash("sha1").update(ok.info).digest("hex"));
+    expect(() => torrentHashes(nested(513).bytes)).toThrow(/deeper than 512/);
+  });
+
   it("watches a folder of .torrent files: added files are served, removed ones refused, broken ones skipped", async () => {
     const work = tempDir();
     const folder = join(work, "torrents");
@@ -143,12 +181,12 @@ describe("allowlist sources", () => {
     expect(text((await announce(running.httpUrl!, { infoHash: h })).data["failure reason"])).toMatch(
       /not served/,
     );
-    running.tracker.allow(h);
+    await running.tracker.allow(h);
     expect((await announce(running.httpUrl!, { infoHash: h })).data["failure reason"]).toBeUndefined();
-    running.tracker.disallow(h);
+    await running.tracker.disallow(h);
     expect(text((await announce(running.httpUrl!, { infoHash: h })).data["failure reason"])).toMatch(
       /not served/,
     );
-    expect(() => running!.tracker.allow("xyz")).toThrow(TrackerError);
+    await expect(running.tracker.allow("xyz")).rejects.toThrow(TrackerError);
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,24 +16,33 @@ afterEach(() => {
 });
 
 /** Runs the built tracker in a child process (so it can be killed with SIGKILL) and returns its URL. */
-async function child(db: string, allowApi: boolean): Promise<{ proc: ChildProcess; url: string }> {
+async function child(
+  db: string,
+  allowApi: boolean,
+  env: Record<string, string> = {},
+): Promise<{ proc: ChildProcess; url: string }> {
   const script = `
     const { startTracker } = await import(${JSON.stringify(dist)});
     const t = await startTracker({ allow: [${JSON.stringify(H1)}], db: ${JSON.stringify(db)}, udpPort: false, rateLimit: false });
-    if (${allowApi}) t.tracker.allow(${JSON.stringify(H2)});
+    if (${allowApi}) await t.tracker.allow(${JSON.stringify(H2)});
     process.stdout.write(t.httpUrl + "\\n");`;
   const proc = spawn(process.execPath, ["--input-type=module", "-e", script], {
     stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
   });
   children.push(proc);
   const [line] = (await once(proc.stdout!, "data")) as [Buffer];
   return { proc, url: line.toString().trim() };
 }
 
-describe("SQLite persistence", () => {
+// With better-sqlite3 (an optional native dependency) a SQLite file; without it a pure-JS journal.
+describe.each([
+  ["SQLite", {}, "SQLite format 3\0"],
+  ["the journal (better-sqlite3 absent)", { SEEDPRESS_TRACKER_NO_SQLITE: "1" }, "C "],
+] as const)("durable counts in %s", (_name, env, magic) => {
   it("keeps completed counts and API-allowed hashes across kill -9", async () => {
     const db = join(tempDir(), "tracker.db");
-    const first = await child(db, true);
+    const first = await child(db, true, env);
     await announce(first.url, { infoHash: H1, peerId: peerIdBytes(1), event: "started" });
     const done = await announce(first.url, {
       infoHash: H1,
@@ -45,7 +55,8 @@ describe("SQLite persistence", () => {
     first.proc.kill("SIGKILL");
     await once(first.proc, "exit");
 
-    const second = await child(db, false);
+    const second = await child(db, false, env);
+    expect(readFileSync(db).toString("latin1", 0, magic.length)).toBe(magic);
     const q = [H1, H2].map((h) => `info_hash=${pct(Buffer.from(h, "hex"))}`).join("&");
     const files = decode((await get(`${second.url.replace("announce", "scrape")}?${q}`)).body).files;
     const byHex = Object.fromEntries(
@@ -58,9 +69,9 @@ describe("SQLite persistence", () => {
     });
   });
 
-  it("names the file when the database cannot be opened", () => {
+  it("names the file when the database cannot be opened", async () => {
     const dir = tempDir();
-    expect(() => new Tracker({ db: dir })).toThrow(
+    await expect(new Tracker({ db: dir }).ready()).rejects.toThrow(
       expect.objectContaining({ code: "ERR_TRACKER_DB", message: expect.stringContaining(dir) }),
     );
   });

@@ -9,6 +9,7 @@ import {
   Tracker,
   trackerRouter,
 } from "../src/index.js";
+import type { StoreTotals } from "../src/store.js";
 import {
   announce,
   announceQuery,
@@ -114,7 +115,7 @@ describe("HTTP announce", () => {
     expect(done.data.incomplete).toBe(0);
     const repeat = await announce(url, { infoHash: H1, peerId: peerIdBytes(1), left: 0, event: "completed" });
     expect(repeat.data.downloaded).toBe(1);
-    expect(tracker.store.totals().swarms).toBe(1);
+    expect((tracker.store.totals() as StoreTotals).swarms).toBe(1);
     const stopped = await announce(url, { infoHash: H1, peerId: peerIdBytes(1), left: 0, event: "stopped" });
     expect(stopped.data.complete).toBe(0);
     expect(tracker.store.totals()).toMatchObject({ swarms: 0, peers: 0 });
@@ -144,7 +145,7 @@ describe("HTTP announce", () => {
         peerId: peerIdBytes(1),
         event: "stopped",
       });
-      expect(tracker.store.totals().peers).toBe(1);
+      expect((tracker.store.totals() as StoreTotals).peers).toBe(1);
     } finally {
       v4.close();
       v6.close();
@@ -303,10 +304,10 @@ describe("addresses, limits and expiry", () => {
     const url = await start({ maxPeersPerSwarm: 2, maxSwarms: 1 });
     for (let i = 0; i < 4; i++) await announce(url, { infoHash: H1, peerId: peerIdBytes(i), port: 7000 + i });
     const tracker = running!.tracker;
-    expect(tracker.store.totals().peers).toBe(2);
+    expect((tracker.store.totals() as StoreTotals).peers).toBe(2);
     const other = await announce(url, { infoHash: H2, peerId: peerIdBytes(9) });
     expect(other.data["failure reason"]).toBeUndefined();
-    expect(tracker.store.totals().swarms).toBe(1);
+    expect((tracker.store.totals() as StoreTotals).swarms).toBe(1);
   });
 
   it("answers everything in open mode (opt-in)", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningTracker, startTracker, torrentHashes } from "../src/index.js";
+import type { StoreTotals } from "../src/store.js";
 import { announce, peerIdBytes, tempDir } from "./helpers.js";
 
 const run = promisify(execFile);
@@ -106,7 +107,7 @@ describe("other clients announce to our tracker and get peers", () => {
       const peerId = await handshake;
       if (peerId !== undefined) expect(peerId.startsWith("A2-")).toBe(true);
       expect(running!.tracker.metrics.announces[kind]).toBeGreaterThanOrEqual(1);
-      expect(running!.tracker.store.totals().peers).toBe(2);
+      expect((running!.tracker.store.totals() as StoreTotals).peers).toBe(2);
     });
 
     it(`transmission-cli over ${kind.toUpperCase()}`, async () => {
@@ -143,7 +144,7 @@ describe("other clients announce to our tracker and get peers", () => {
       ]);
       expect(got).toBeGreaterThanOrEqual(1);
       expect(running!.tracker.metrics.announces[kind]).toBeGreaterThanOrEqual(1);
-      expect(running!.tracker.store.totals().peers).toBe(2);
+      expect((running!.tracker.store.totals() as StoreTotals).peers).toBe(2);
     });
   }
 });

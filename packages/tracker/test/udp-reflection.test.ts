@@ -70,7 +70,7 @@ describe("UDP reflection", () => {
     // Still answering real clients.
     const probe = await blast(port, [connectPacket()], 1);
     expect(probe).toMatchObject({ replies: 1, bytes: 16 });
-    expect(running.tracker.metrics.udpBadPackets).toBe(1400);
+    expect(running.udp!.metrics.badPackets).toBe(1400);
   });
 
   it("answers nothing past the rate limit", async () => {

@@ -111,7 +111,7 @@ describe("WebTorrent browser peers through our WebSocket tracker", () => {
     const expected = Buffer.alloc(SIZE);
     for (let i = 0; i < SIZE; i++) expected[i] = (i * 31 + 7) & 255;
     expect(digest).toBe(createHash("sha256").update(expected).digest("hex"));
-    expect(running.tracker.metrics.wsRelayedOffers).toBeGreaterThan(0);
-    expect(running.tracker.metrics.wsRelayedAnswers).toBeGreaterThan(0);
+    expect(running.ws!.metrics.relayedOffers).toBeGreaterThan(0);
+    expect(running.ws!.metrics.relayedAnswers).toBeGreaterThan(0);
   });
 });

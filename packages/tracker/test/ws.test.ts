@@ -148,11 +148,7 @@ describe("WebSocket tracker (WebTorrent protocol)", () => {
       answer,
     });
     expect((await c.next())["failure reason"]).toMatch(/does not match an offer/);
-    expect(running.tracker.metrics).toMatchObject({
-      wsRelayedOffers: 2,
-      wsRelayedAnswers: 1,
-      wsRejectedAnswers: 5,
-    });
+    expect(running.ws!.metrics).toMatchObject({ relayedOffers: 2, relayedAnswers: 1, rejectedAnswers: 5 });
   });
 
   it("answers garbage frames with a failure reason and stays up", async () => {
@@ -232,5 +228,47 @@ describe("WebSocket tracker (WebTorrent protocol)", () => {
     const b = await connect(running.wsUrl!);
     b.send({ action: "announce", info_hash: H, peer_id: pid(2), left: 3 });
     expect(await b.next()).toMatchObject({ complete: 0, incomplete: 1 });
+  });
+  it("ties signalling to the connection: a second connection cannot claim a live peer_id or its answers", async () => {
+    running = await startTracker({ allow: [hex20(7)], udpPort: false, ws: true, rateLimit: false });
+    const url = running.wsUrl!;
+    const a = await connect(url);
+    const c = await connect(url);
+    const thief = await connect(url);
+    c.send({ action: "announce", info_hash: H, peer_id: pid(3), numwant: 0, left: 0, event: "started" });
+    expect(await c.next()).toMatchObject({ complete: 1 });
+    a.send({
+      action: "announce",
+      info_hash: H,
+      peer_id: pid(1),
+      numwant: 1,
+      left: 10,
+      event: "started",
+      offers: [{ offer, offer_id: oid(1) }],
+    });
+    expect(await a.next()).toMatchObject({ complete: 1, incomplete: 1 });
+    expect(await c.next()).toMatchObject({ offer_id: oid(1), peer_id: pid(1) });
+    // Another connection claiming A's peer_id in the same swarm is refused while A is connected.
+    thief.send({ action: "announce", info_hash: H, peer_id: pid(1), numwant: 0, left: 10 });
+    expect(await thief.next()).toMatchObject({ "failure reason": expect.stringMatching(/in use/) });
+    // A leaves; the thief now takes the peer_id, and C answers A's offer: the answer goes nowhere.
+    a.ws.close();
+    await new Promise((r) => a.ws.once("close", r));
+    await new Promise((r) => setTimeout(r, 50));
+    thief.send({ action: "announce", info_hash: H, peer_id: pid(1), numwant: 0, left: 10 });
+    expect(await thief.next()).toMatchObject({ action: "announce", complete: 1, incomplete: 1 });
+    c.send({
+      action: "announce",
+      info_hash: H,
+      peer_id: pid(3),
+      answer,
+      offer_id: oid(1),
+      to_peer_id: pid(1),
+    });
+    expect(await c.next()).toMatchObject({ "failure reason": expect.stringMatching(/has left/) });
+    // Nothing reached the thief: its next message is the answer to its own scrape.
+    thief.send({ action: "scrape", info_hash: H });
+    expect(await thief.next()).toMatchObject({ action: "scrape" });
+    expect(running.ws!.metrics.relayedAnswers).toBe(0);
   });
 });

@@ -19,6 +19,8 @@ export {
   type FileStats,
   type NextFunction,
   type Pin,
+  type PolicyDecision,
+  type PolicyRequest,
   type RequestLog,
   type Webseed,
   type WebseedOptions,

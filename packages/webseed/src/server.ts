@@ -26,7 +26,10 @@ export interface WebseedServer {
 export function createWebseedServer(options: WebseedServerOptions): WebseedServer {
   const { fallback } = options;
   const webseed = createWebseed({ ...options, fallthrough: fallback !== undefined });
+  // Node checks its headersTimeout on this interval (default 30 s): a slowloris on a later request of a
+  // keep-alive connection is closed within headersTimeout + 2 s.
   const server = createServer(
+    { connectionsCheckingInterval: 2000 },
     fallback
       ? (req, res) => {
           webseed.handle(req, res, () => {
@@ -48,6 +51,7 @@ export function createWebseedServer(options: WebseedServerOptions): WebseedServe
       : (req, res) => webseed.handle(req, res),
   );
   server.keepAliveTimeout = options.keepAliveTimeout ?? 65_000;
+  webseed.attach(server);
   return {
     server,
     webseed,

@@ -53,9 +53,10 @@ export function rawRequests(
   port: number,
   requests: string[],
   heads: boolean[] = requests.map((r) => r.startsWith("HEAD ")),
+  localAddress?: string,
 ): Promise<RawResponse[]> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = connect({ port, host: "127.0.0.1", localAddress });
     let data = Buffer.alloc(0);
     const responses: RawResponse[] = [];
     const timer = setTimeout(() => {
@@ -107,9 +108,10 @@ export async function raw(
   path: string,
   headers: Record<string, string> = {},
   method = "GET",
+  localAddress?: string,
 ): Promise<RawResponse> {
   const head = [`${method} ${path} HTTP/1.1`, "Host: 127.0.0.1"];
   for (const [k, v] of Object.entries(headers)) head.push(`${k}: ${v}`);
-  const [response] = await rawRequests(port, [head.join("\r\n")], [method === "HEAD"]);
+  const [response] = await rawRequests(port, [head.join("\r\n")], [method === "HEAD"], localAddress);
   return response!;
 }

@@ -90,3 +90,85 @@ describe("pipelined requests never read (issue 10 item 1)", () => {
     ]);
   });
 });
+
+/** Opens `n` connections that never send a byte; `closed()` counts those the server has ended. */
+async function halfOpen(port: number, n: number, localAddress = "127.0.0.1") {
+  const ended = new Set<Socket>();
+  const refusals: string[] = [];
+  const opened = Array.from({ length: n }, () => {
+    const s = connect({ port, host: "127.0.0.1", localAddress });
+    sockets.push(s);
+    s.on("data", (d) => refusals.push(d.toString("latin1")));
+    s.on("error", () => ended.add(s));
+    s.on("end", () => ended.add(s));
+    s.on("close", () => ended.add(s));
+    return new Promise<void>((resolve) => {
+      s.once("connect", () => resolve());
+      s.once("error", () => resolve());
+    });
+  });
+  await Promise.all(opened);
+  return { closed: () => ended.size, refusals };
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms && !check(); waited += 50) await sleep(50);
+  return check();
+}
+
+describe("half-open connections (issue 10 item 7)", () => {
+  it("count toward the caps from accept: the excess gets a 503 and is closed at once, another client is served", async () => {
+    const server = await child("standalone", "maxConnections: 50, maxConnectionsPerClient: 5");
+    const attack = await halfOpen(server.port, 300);
+    // 5 are within the per-client cap; the other 295 are refused at accept, not after 80-90 s as before.
+    expect(await until(() => attack.closed() >= 295, 10_000)).toBe(true);
+    expect(attack.closed()).toBe(295);
+    expect(attack.refusals.join("")).toContain("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1");
+    const other = await raw(server.port, "/small.bin", { Range: "bytes=0-9" }, "GET", "127.0.0.2");
+    expect(other.status).toBe(206);
+  });
+
+  it("the total cap holds across clients", async () => {
+    const server = await child("standalone", "maxConnections: 20, maxConnectionsPerClient: 1000");
+    const a = await halfOpen(server.port, 30, "127.0.0.3");
+    expect(await until(() => a.closed() >= 10, 10_000)).toBe(true);
+    const b = await halfOpen(server.port, 5, "127.0.0.4");
+    expect(await until(() => b.closed() >= 5, 10_000)).toBe(true);
+    expect(a.closed()).toBe(10);
+  });
+
+  it("a connection that sends no request head within headersTimeout is closed", async () => {
+    const server = await child("standalone", "headersTimeout: 1000");
+    const attack = await halfOpen(server.port, 20);
+    expect(await until(() => attack.closed() === 20, 15_000)).toBe(true);
+    expect(attack.refusals).toEqual([]);
+  });
+
+  it("a slowloris on a later request of a keep-alive connection is closed too", async () => {
+    const server = await child("standalone", "headersTimeout: 1000");
+    const s = connect(server.port, "127.0.0.1");
+    sockets.push(s);
+    let closed = false;
+    s.on("close", () => {
+      closed = true;
+    });
+    s.on("error", () => {});
+    await new Promise<void>((resolve) => {
+      s.once("data", () => resolve());
+      s.write("HEAD /small.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /small.bin HTTP/1.1\r\nHost: x\r\n");
+    });
+    const drip = setInterval(() => s.writable && s.write("X-A: b\r\n"), 200);
+    try {
+      expect(await until(() => closed, 20_000)).toBe(true);
+    } finally {
+      clearInterval(drip);
+    }
+  });
+
+  it("default caps: 1,024 connections in all, 64 per client", async () => {
+    const server = await child("standalone");
+    const attack = await halfOpen(server.port, 100);
+    expect(await until(() => attack.closed() >= 36, 10_000)).toBe(true);
+    expect(attack.closed()).toBe(36);
+  });
+});

@@ -376,7 +376,7 @@ describe("counters", () => {
   it("counts requests and body bytes per file", async () => {
     const before = ws.webseed.stats().files["empty.bin"]?.requests ?? 0;
     await raw(port, "/empty.bin");
-    const beforeBytes = ws.webseed.stats().files["dir/" + UNICODE_NAME]?.bytes ?? 0;
+    const beforeBytes = ws.webseed.stats().files[`dir/${UNICODE_NAME}`]?.bytes ?? 0;
     await raw(port, `/dir/${encodeURIComponent(UNICODE_NAME)}`, { Range: "bytes=0-99" });
     const stats = ws.webseed.stats();
     expect(stats.files["empty.bin"]!.requests).toBe(before + 1);

@@ -95,3 +95,34 @@ it("bad limit options are a clear error", () => {
     expect.objectContaining({ code: "ERR_WEBSEED_ROOT" }),
   );
 });
+
+it("attach(server) counts a node:http server's connections from accept, half-open ones too", async () => {
+  const { createServer } = await import("node:http");
+  const { createWebseed } = await import("../src/index.js");
+  const seed = createWebseed({ root: fx.root, maxConnectionsPerClient: 2 });
+  const server = createServer((req, res) => seed.handle(req, res));
+  seed.attach(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const ended: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = connect(port, "127.0.0.1");
+      sockets.push(s);
+      let text = "";
+      s.on("data", (d) => {
+        text += d.toString("latin1");
+      });
+      s.on("end", () => ended.push(text));
+      s.on("error", () => {});
+    }
+    for (let i = 0; i < 200 && ended.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(ended.length).toBe(3);
+    for (const text of ended) expect(text).toMatch(/^HTTP\/1\.1 503 .*\r\nRetry-After: 1\r\n/s);
+    expect(seed.stats().openConnections).toBe(2);
+    expect(seed.stats().shed).toBe(3);
+  } finally {
+    for (const s of sockets.splice(0)) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

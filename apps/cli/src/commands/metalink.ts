@@ -3,6 +3,7 @@ import { buildMetalink, hashLocalFiles } from "@seedpress/mirrors";
 import { writeFileAtomic } from "@seedpress/torrent";
 import { parseCommandArgs } from "../args.js";
 import { type Command, UsageError } from "../command.js";
+import { print } from "../output.js";
 import { createProgressBar } from "../progress.js";
 import { loadTorrent } from "./load-torrent.js";
 
@@ -37,8 +38,10 @@ Usage: seedpress metalink <file.torrent> [--mirror URL]... -o FILE.meta4 [option
     );
     const meta = await loadTorrent(positionals[0]!);
     const output = values.output ?? `${meta.name}.meta4`;
-    if (!values.force && (await fsp.lstat(output).catch(() => undefined)))
-      throw new UsageError(`${output} exists (use --force to replace it)`);
+    const existing = await fsp.lstat(output).catch(() => undefined);
+    if (existing && !existing.isFile())
+      throw new UsageError(`${output} exists and is not a regular file: not replacing it`);
+    if (existing && !values.force) throw new UsageError(`${output} already exists (--force replaces it)`);
     let fileHashes: Map<string, string> | undefined;
     if (values.local !== undefined) {
       const bar = createProgressBar("hashing");
@@ -55,7 +58,7 @@ Usage: seedpress metalink <file.torrent> [--mirror URL]... -o FILE.meta4 [option
       published: values["no-published"] ? false : undefined,
     });
     await writeFileAtomic(output, Buffer.from(text, "utf8"));
-    process.stdout.write(`wrote ${output}\n`);
+    print(`wrote ${output}\n`);
     return 0;
   },
 };

@@ -4,9 +4,9 @@ import { formatBytes } from "../args.js";
 
 const SHOW = 3;
 
-function some<T>(items: T[], show: (item: T) => string): string {
+function some<T>(items: T[], show: (item: T) => string, count = items.length): string {
   const head = items.slice(0, SHOW).map(show).join(", ");
-  return items.length > SHOW ? `${head} and ${items.length - SHOW} more` : head;
+  return count > SHOW ? `${head} and ${count - SHOW} more` : head;
 }
 
 export function describeProblem(problem: MirrorProblem): string {
@@ -16,11 +16,11 @@ export function describeProblem(problem: MirrorProblem): string {
     case "timeout":
       return `timeout (${problem.message})`;
     case "layout":
-      return `layout mismatch: ${problem.files.length} file(s) not found: ${some(problem.files, (f) => `${f.path} (${f.status})`)}`;
+      return `layout mismatch: ${problem.count} file(s) not found: ${some(problem.files, (f) => `${f.path} (${f.status})`, problem.count)}`;
     case "stale":
-      return `stale: ${some(problem.files, (f) => `${f.path} is ${f.actual} bytes, the torrent says ${f.expected}`)}`;
+      return `stale: ${some(problem.files, (f) => `${f.path} is ${f.actual} bytes, the torrent says ${f.expected}`, problem.count)}`;
     case "wrong-bytes":
-      return `wrong bytes: ${some(problem.pieces, (p) => `piece ${p.piece} (${p.files.join(" + ")})`)}`;
+      return `wrong bytes: ${some(problem.pieces, (p) => `piece ${p.piece} (${p.files.join(" + ")})`, problem.count)}`;
     case "ignores-range":
       return `ignores Range (${problem.status} to a Range request, the whole file each time)`;
     case "bad-range":
@@ -28,11 +28,11 @@ export function describeProblem(problem: MirrorProblem): string {
     case "http-error":
       return `HTTP ${problem.status} to a Range request for ${problem.url}`;
     case "redirect":
-      return `redirects: ${some(problem.hops, (h) => `${h.from} -> ${h.to} (${h.status})`)}`;
+      return `redirects: ${some(problem.hops, (h) => `${h.from} -> ${h.to} (${h.status})`, problem.count)}`;
     case "no-cors":
       return "no CORS (browser clients such as WebTorrent cannot use it)";
     case "client-url":
-      return `${problem.clients.join(", ")} URL fails: ${some(problem.files, (f) => `${f.url} (${f.status})`)}`;
+      return `${problem.clients.join(", ")} URL fails: ${some(problem.files, (f) => `${f.url} (${f.status})`, problem.count)}`;
     case "skipped":
       return `skipped: ${problem.message}`;
   }

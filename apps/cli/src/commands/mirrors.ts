@@ -1,8 +1,8 @@
-import { type CheckMirrorsReport, checkMirrors } from "@seedpress/mirrors";
+import { type CheckMirrorsReport, checkMirrors, type WebSeedClient } from "@seedpress/mirrors";
 import type { TorrentMeta } from "@seedpress/torrent";
 import { parseCommandArgs } from "../args.js";
 import { type Command, UsageError } from "../command.js";
-import { printJson } from "../output.js";
+import { print, printJson } from "../output.js";
 import { createProgressBar } from "../progress.js";
 import { loadTorrent } from "./load-torrent.js";
 import { mirrorLine, summaryLine } from "./mirrors-output.js";
@@ -21,6 +21,7 @@ Usage: seedpress mirrors <file.torrent> [--mirror URL]... [options]
       --timeout MS        milliseconds for one request, headers and body (default 30000)
       --seed N            seed of the random piece choice, to repeat a run
       --origin URL        Origin sent to test CORS (default https://example.org)
+      --clients LIST      whose URLs to check: libtorrent,aria2,webtorrent (default all)
       --json              print the full report as JSON
 
   One line per mirror: ok, WARNING (redirects, no CORS, one client's URL fails) or FAILED
@@ -38,6 +39,7 @@ Usage: seedpress mirrors <file.torrent> [--mirror URL]... [options]
         timeout: { type: "string" },
         seed: { type: "string" },
         origin: { type: "string" },
+        clients: { type: "string" },
         json: { type: "boolean" },
       },
       { min: 1, max: 1, names: "one <file.torrent>" },
@@ -51,6 +53,7 @@ Usage: seedpress mirrors <file.torrent> [--mirror URL]... [options]
       timeout: count(values.timeout, "--timeout"),
       seed: count(values.seed, "--seed", 0),
       origin: values.origin,
+      clients: values.clients?.split(",").map((c) => c.trim()) as WebSeedClient[] | undefined,
       json: values.json,
     });
   },
@@ -84,6 +87,6 @@ export async function checkWithProgress(meta: TorrentMeta, options: RunOptions):
 }
 
 export function printMirrorReport(report: CheckMirrorsReport): void {
-  for (const mirror of report.mirrors) process.stdout.write(`${mirrorLine(mirror)}\n`);
-  process.stdout.write(`${summaryLine(report)}\n`);
+  for (const mirror of report.mirrors) print(`${mirrorLine(mirror)}\n`);
+  print(`${summaryLine(report)}\n`);
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { type TorrentMeta, verifyTorrent } from "@seedpress/torrent";
 import { formatBytes, parseCommandArgs, parseThreads } from "../args.js";
 import { type Command, UsageError } from "../command.js";
+import { escapeForTerminal as esc } from "../escape.js";
 import { print, printJson } from "../output.js";
 import { createProgressBar } from "../progress.js";
 import { loadTorrent } from "./load-torrent.js";
@@ -58,16 +59,21 @@ Usage: seedpress verify <file.torrent> <path> [--json] [--threads N]
     if (values.json) {
       printJson(report);
     } else if (report.ok) {
-      print(`ok: ${meta.name}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`);
+      print(
+        `ok: ${esc(meta.name)}: ${formatBytes(report.totalBytes)}, all ${report.pieceCount} pieces match\n`,
+      );
     } else {
-      print(`FAILED: ${meta.name}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`);
+      print(`FAILED: ${esc(meta.name)}: ${report.badPieceCount} of ${report.pieceCount} pieces bad\n`);
       for (const f of report.failures) {
-        if (f.reason === "hash")
-          print(`  ${f.path}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
-        else if (f.reason === "missing") print(`  ${f.path}: missing\n`);
+        const where = esc(f.path);
+        if (f.reason === "hash" && f.piece === undefined)
+          print(`  ${where}: bad (no piece layer to say which piece)\n`);
+        else if (f.reason === "hash")
+          print(`  ${where}: piece ${f.piece} bad (bytes ${f.start}-${f.end! - 1})\n`);
+        else if (f.reason === "missing") print(`  ${where}: missing\n`);
         else if (f.reason === "size")
-          print(`  ${f.path}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
-        else print(`  ${f.path}: leads outside the folder, not read\n`);
+          print(`  ${where}: size ${f.actualLength}, expected ${f.expectedLength}\n`);
+        else print(`  ${where}: leads outside the folder, not read\n`);
       }
     }
     return report.ok ? 0 : 1;

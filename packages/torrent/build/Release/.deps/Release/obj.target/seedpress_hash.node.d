@@ -1,1 +1,0 @@
-cmd_Release/obj.target/seedpress_hash.node := g++ -o Release/obj.target/seedpress_hash.node -shared -pthread -rdynamic -m64  -Wl,-soname=seedpress_hash.node -Wl,--start-group Release/obj.target/seedpress_hash/native/hash.o -Wl,--end-group 

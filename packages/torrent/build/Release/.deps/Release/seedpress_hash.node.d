@@ -1,1 +1,0 @@
-cmd_Release/seedpress_hash.node := ln -f "Release/obj.target/seedpress_hash.node" "Release/seedpress_hash.node" 2>/dev/null || (rm -rf "Release/seedpress_hash.node" && cp -af "Release/obj.target/seedpress_hash.node" "Release/seedpress_hash.node")

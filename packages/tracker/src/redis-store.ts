@@ -1,0 +1,369 @@
+// RedisStore: the swarm store shared by many tracker processes (and hosts) through one Redis (7.0+).
+// Every announce, scrape and sweep is one Lua script (one round trip, atomic); the completed counters
+// and the API allowlist live in Redis too, so they are as durable as Redis is (AOF). While Redis cannot
+// be reached every call fails fast with "tracker storage unavailable" (no offline queue, no hang), the
+// client reconnects on its own, and `available()` says so for /metrics.
+import { createHash, randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { createClient, RESP_TYPES } from "redis";
+import { storageUnavailable } from "./errors.js";
+import { ANNOUNCE, COUNTS, SWEEP } from "./redis-scripts.js";
+import type {
+  PeerAnnounce,
+  PeerList,
+  SignalBus,
+  SignalMessage,
+  StoreTotals,
+  SwarmCounts,
+  SwarmStore,
+  WsAddress,
+} from "./store.js";
+
+export interface RedisStoreOptions {
+  /** `redis://[user:password@]host:port/db`. */
+  url: string;
+  /** Prefix of every key, so several trackers can share one Redis database. Default "sp:". */
+  prefix?: string;
+  /** Seconds a peer stays listed after its last announce. Default 3600. */
+  peerTtl?: number;
+  /** New peers beyond this many in one swarm are answered but not stored. Default 100000. */
+  maxPeersPerSwarm?: number;
+  /** Accepted for symmetry with MemoryStore; Redis memory is the limit. */
+  maxSwarms?: number;
+  /** A call that takes longer fails as "tracker storage unavailable". Default 2000 ms. */
+  timeoutMs?: number;
+}
+
+type Reply = number | Buffer | Reply[] | null;
+const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.SIMPLE_STRING]: Buffer } as const;
+const EMPTY = new Uint8Array(0);
+
+interface Script {
+  source: string;
+  sha: string;
+}
+
+function script(source: string): Script {
+  return { source, sha: createHash("sha1").update(source).digest("hex") };
+}
+
+const SCRIPTS = { announce: script(ANNOUNCE), counts: script(COUNTS), sweep: script(SWEEP) };
+
+export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
+  private readonly client;
+  private subscriber?: { destroy(): void };
+  private readonly signalHandlers: ((m: SignalMessage) => void)[] = [];
+  /** This process, in WebSocket addresses and its signal channel. */
+  readonly node = randomBytes(4).toString("hex");
+  readonly signals: SignalBus = this;
+  private readonly prefix: string;
+  private readonly peerTtl: number;
+  private readonly maxPeers: number;
+  private readonly timeoutMs: number;
+  private up = false;
+  private closed = false;
+  private readonly url: string;
+
+  constructor(options: RedisStoreOptions) {
+    super();
+    this.url = options.url;
+    this.prefix = options.prefix ?? "sp:";
+    this.peerTtl = options.peerTtl ?? 3600;
+    this.maxPeers = options.maxPeersPerSwarm ?? 100_000;
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.client = createClient({
+      url: options.url,
+      // Fail at once while disconnected: an announce must not wait for Redis to come back.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: this.timeoutMs,
+        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000),
+      },
+    });
+    this.client.on("ready", () => {
+      const was = this.up;
+      this.up = true;
+      this.warned = false;
+      if (!was) this.emit("up");
+    });
+    this.client.on("error", (error: Error) => {
+      // One warning per outage, not one per reconnect attempt.
+      if (this.up || !this.warned) this.emit("warning", new Error(`redis ${this.url}: ${error.message}`));
+      this.warned = true;
+      this.up = false;
+    });
+    this.client.on("end", () => {
+      this.up = false;
+    });
+  }
+
+  private warned = false;
+
+  /** Connects (waiting at most a few seconds: a tracker starts even while Redis is down, and retries). */
+  async open(): Promise<void> {
+    const connecting = this.client.connect().then(
+      () => undefined,
+      (error: Error) => this.emit("warning", new Error(`redis ${this.url}: ${error.message}`)),
+    );
+    await Promise.race([connecting, new Promise((r) => setTimeout(r, this.timeoutMs).unref())]);
+  }
+
+  // WebSocket peers of every process: per swarm a sorted set of node(4) + conn(4) + peer id(20) bytes,
+  // scored by expiry; signals go to the owning process's channel.
+
+  private wsMember(peer: WsAddress): Buffer {
+    const m = Buffer.allocUnsafe(28);
+    m.write(peer.node, 0, "hex");
+    m.writeUInt32BE(peer.conn >>> 0, 4);
+    m.write(peer.peerId, 8, "latin1");
+    return m;
+  }
+
+  async wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void> {
+    const key = this.key("w", swarm);
+    await this.send(["ZADD", key, String(expires), this.wsMember(peer)]);
+  }
+
+  async wsLeave(swarm: string, peer: WsAddress): Promise<void> {
+    await this.send(["ZREM", this.key("w", swarm), this.wsMember(peer)]);
+  }
+
+  async wsSample(swarm: string, n: number, except: WsAddress, now: number): Promise<WsAddress[]> {
+    const key = this.key("w", swarm);
+    // Expired entries (a process killed without leaving) go first; then a random few beyond the asker.
+    await this.send(["ZREMRANGEBYSCORE", key, "-inf", `(${now}`]);
+    const r = (await this.send(["ZRANDMEMBER", key, String(n + 1)])) as Buffer[];
+    const out: WsAddress[] = [];
+    for (const m of r) {
+      const peer = {
+        node: m.toString("hex", 0, 4),
+        conn: m.readUInt32BE(4),
+        peerId: m.toString("latin1", 8, 28),
+      };
+      if (peer.node === except.node && peer.conn === except.conn) continue;
+      if (out.length < n) out.push(peer);
+    }
+    return out;
+  }
+
+  async publish(node: string, message: SignalMessage): Promise<void> {
+    await this.send(["PUBLISH", `${this.prefix}sig:${node}`, JSON.stringify(message)]);
+  }
+
+  onSignal(handler: (message: SignalMessage) => void): void {
+    this.signalHandlers.push(handler);
+    if (this.subscriber) return;
+    const sub = this.client.duplicate();
+    this.subscriber = sub;
+    sub.on("error", () => undefined); // the main client reports outages
+    void sub
+      .connect()
+      .then(() =>
+        sub.subscribe(`${this.prefix}sig:${this.node}`, (text: string) => {
+          let message: SignalMessage;
+          try {
+            message = JSON.parse(text) as SignalMessage;
+          } catch {
+            return;
+          }
+          for (const h of this.signalHandlers) h(message);
+        }),
+      )
+      .catch((error: Error) =>
+        this.emit("warning", new Error(`redis ${this.url} (signals): ${error.message}`)),
+      );
+  }
+
+  available(): boolean {
+    return this.up;
+  }
+
+  describe(): string {
+    return `redis ${this.url.replace(/\/\/[^@/]*@/, "//***@")}`;
+  }
+
+  /** done, idx, totals: the keys every announce touches besides its swarm's. */
+  private get globalKeys(): Buffer[] {
+    this.globals ??= [this.key("done"), this.key("idx"), this.key("totals")];
+    return this.globals;
+  }
+
+  private globals?: Buffer[];
+
+  private key(kind: string, swarm?: string): Buffer {
+    const head = Buffer.from(`${this.prefix}${kind}`, "latin1");
+    return swarm === undefined ? head : Buffer.concat([head, Buffer.from(`:${swarm}`, "latin1")]);
+  }
+
+  /** One command with the store's failure rule: down or slow → "tracker storage unavailable". */
+  private async send(args: (string | Buffer)[]): Promise<Reply> {
+    if (!this.up || this.closed) throw storageUnavailable();
+    try {
+      return await Promise.race([
+        this.client.sendCommand<Reply>(args, { typeMapping: BUFFERS }),
+        this.deadline(),
+      ]);
+    } catch (error) {
+      if ((error as Error).message?.startsWith("NOSCRIPT")) throw error;
+      if ((error as { code?: string }).code === "ERR_TRACKER_STORE") throw error;
+      throw storageUnavailable(error);
+    }
+  }
+
+  private deadlineAt = 0;
+  private deadlinePromise?: Promise<never>;
+
+  /**
+   * A promise that rejects `timeoutMs` (plus up to 100 ms) from now. Commands sent in the same 100 ms
+   * share one, so a busy tracker runs ten timers a second, not one per announce.
+   */
+  private deadline(): Promise<never> {
+    const now = Date.now();
+    if (this.deadlinePromise === undefined || now - this.deadlineAt > 100) {
+      this.deadlineAt = now;
+      const p = new Promise<never>((_, reject) => {
+        setTimeout(
+          () => reject(storageUnavailable(new Error("redis timed out"))),
+          this.timeoutMs + 100,
+        ).unref();
+      });
+      p.catch(() => undefined); // a deadline nobody lost to is not an unhandled rejection
+      this.deadlinePromise = p;
+    }
+    return this.deadlinePromise;
+  }
+
+  private async run(s: Script, keys: Buffer[], argv: (string | Buffer)[]): Promise<Reply> {
+    const n = String(keys.length);
+    try {
+      return await this.send(["EVALSHA", s.sha, n, ...keys, ...argv]);
+    } catch (error) {
+      if (!(error as Error).message?.startsWith("NOSCRIPT")) throw error;
+      return this.send(["EVAL", s.source, n, ...keys, ...argv]);
+    }
+  }
+
+  async announce(a: PeerAnnounce): Promise<PeerList> {
+    const v6 = a.addr.length === 18;
+    const width = v6 ? 18 : 6;
+    const member = Buffer.allocUnsafe(20 + width - 2);
+    member.write(a.peerId, 0, "latin1");
+    a.addr.copy(member, 20, 0, width - 2);
+    const port = a.addr.readUInt16BE(width - 2);
+    const argv = [
+      Buffer.from(a.swarm, "latin1"),
+      member,
+      String(port),
+      a.seeder ? "1" : "0",
+      String(a.event),
+      String(a.numwant),
+      String(a.now),
+      String(this.peerTtl),
+      String(this.maxPeers),
+      a.withPeerIds ? "1" : "0",
+      v6 ? "1" : "0",
+      Math.random().toFixed(6),
+      Math.random().toFixed(6),
+      this.prefix,
+    ];
+    const r = (await this.run(SCRIPTS.announce, this.globalKeys, argv)) as [
+      number,
+      number,
+      number,
+      number,
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer,
+    ];
+    const ownPeers = r[4];
+    const otherPeers = r[5];
+    const result: PeerList = {
+      complete: r[0],
+      incomplete: r[1],
+      downloaded: r[2],
+      completed: r[3] === 1,
+      peers4: v6 ? otherPeers : ownPeers,
+      peers6: v6 ? ownPeers : otherPeers,
+    };
+    if (a.withPeerIds) {
+      const ids = (b: Buffer) =>
+        Array.from({ length: b.length / 20 }, (_, i) => b.toString("latin1", i * 20, i * 20 + 20));
+      result.ids4 = ids(v6 ? r[7] : r[6]);
+      result.ids6 = ids(v6 ? r[6] : r[7]);
+    }
+    if (result.peers4.length === 0) result.peers4 = EMPTY;
+    if (result.peers6.length === 0) result.peers6 = EMPTY;
+    return result;
+  }
+
+  async counts(swarm: string): Promise<SwarmCounts> {
+    const keys = [
+      this.key("s4", swarm),
+      this.key("l4", swarm),
+      this.key("s6", swarm),
+      this.key("l6", swarm),
+      this.key("done"),
+    ];
+    const r = (await this.run(SCRIPTS.counts, keys, [Buffer.from(swarm, "latin1")])) as number[];
+    return { complete: r[0]!, incomplete: r[1]!, downloaded: r[2]! };
+  }
+
+  async completed(swarm: string): Promise<void> {
+    await this.send(["HINCRBY", this.key("done"), Buffer.from(swarm, "latin1"), "1"]);
+  }
+
+  async allowed(): Promise<string[]> {
+    const r = (await this.send(["SMEMBERS", this.key("allow")])) as Buffer[];
+    return r.map((b) => b.toString("latin1"));
+  }
+
+  async allow(hex: string): Promise<void> {
+    await this.send(["SADD", this.key("allow"), hex]);
+  }
+
+  async disallow(hex: string): Promise<void> {
+    await this.send(["SREM", this.key("allow"), hex]);
+  }
+
+  /** Expires what is due; several processes may sweep at once (each script run is atomic). */
+  async expire(now: number): Promise<void> {
+    if (!this.up) return;
+    try {
+      for (let round = 0; round < 100; round++) {
+        const visited = (await this.run(
+          SCRIPTS.sweep,
+          [this.key("idx"), this.key("totals")],
+          [String(now), "200", this.prefix],
+        )) as number;
+        if (visited < 200) return;
+      }
+    } catch (error) {
+      this.emit("warning", error);
+    }
+  }
+
+  async totals(): Promise<StoreTotals> {
+    const [t, swarms] = await Promise.all([
+      this.send(["HMGET", this.key("totals"), "peers", "seeders", "peers6"]) as Promise<(Buffer | null)[]>,
+      this.send(["ZCARD", this.key("idx")]) as Promise<number>,
+    ]);
+    const n = (b: Buffer | null | undefined) => Number(b?.toString() ?? 0);
+    const peers = n(t[0]);
+    const seeders = n(t[1]);
+    return { swarms, peers, seeders, leechers: peers - seeders, peers6: n(t[2]) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.up = false;
+    this.subscriber?.destroy();
+    try {
+      if (this.client.isOpen) await this.client.close();
+      else this.client.destroy();
+    } catch {
+      this.client.destroy();
+    }
+  }
+}
