@@ -1,9 +1,9 @@
 // Stage 1: list the site's pages, read each one (inside the site folder, size capped), and find the
 // links it holds to files worth a torrent. Pages are read synchronously: they are small, and a few
 // syscalls each beat the thread pool; the loop yields now and then so a dev server stays responsive.
-import { closeSync, lstatSync, readSync, realpathSync, type Stats } from "node:fs";
+import { closeSync, lstatSync, realpathSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { errnoCode, type OpenedFile, OUTSIDE } from "./folder.js";
+import { errnoCode, type OpenedFile, OUTSIDE, readInto } from "./folder.js";
 import { hrefMayMatch, mayHaveDownloadLink } from "./prefilter.js";
 import { documentBase, pageUrl, resolveHref } from "./resolve.js";
 import { checkAbort, type PageWork, type SiteRun, type Target } from "./run.js";
@@ -118,10 +118,7 @@ function readOpenedPage(run: SiteRun, rel: string, abs: string, file: OpenedFile
   }
   // One byte more than fstat said tells a page that grew since from one that did not.
   const bytes = Buffer.allocUnsafe(file.stat.size + 1);
-  let length = 0;
-  for (let n = 1; n > 0 && length < bytes.length; length += n) {
-    n = readSync(file.fd, bytes, length, bytes.length - length, null);
-  }
+  const length = readInto(file.fd, bytes);
   if (length > file.stat.size) {
     pageUnreadable(run, rel, new Error("it grew while it was read"));
     return undefined;
