@@ -86,19 +86,24 @@ function symlinkedPage(run: SiteRun, rel: string, abs: string): undefined {
     pageUnreadable(run, rel, error);
     return undefined;
   }
-  if (!run.site.contains(real)) pageUnreadable(run, rel, Object.assign(new Error(), { code: OUTSIDE }));
+  if (!run.site.contains(real)) pageOutside(run, rel);
   return undefined;
+}
+
+function pageOutside(run: SiteRun, rel: string): void {
+  run.warnings.add(
+    "ERR_SITE_OUTSIDE",
+    `page ${rel} is a symlink that leads out of the site folder; left as it is`,
+    {
+      page: rel,
+    },
+  );
 }
 
 function pageUnreadable(run: SiteRun, rel: string, error: unknown): void {
   const code = errnoCode(error);
-  if (code === OUTSIDE || code === "ELOOP") {
-    run.warnings.add(
-      "ERR_SITE_OUTSIDE",
-      `page ${rel} is a symlink that leads out of the site folder; left as it is`,
-      { page: rel },
-    );
-  } else {
+  if (code === OUTSIDE || code === "ELOOP") pageOutside(run, rel);
+  else {
     const why = code || (error as Error).message;
     run.warnings.add("ERR_SITE_UNREADABLE", `page ${rel} could not be read (${why}); left as it is`, {
       page: rel,
