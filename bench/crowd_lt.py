@@ -5,7 +5,7 @@ usage: crowd_lt.py <config.json>
 config: {"torrent", "save_root", "clients": [{"ip", "at"}], "upload_limit", "linger", "timeout"}
 Each session binds its own loopback address (so the origin and the tracker see distinct clients, as
 on the internet), caps its upload (a home uplink; the local-network exemption removed), has DHT, LSD,
-UPnP, NAT-PMP and PEX off, and announces only to the torrent's trackers. It joins at `at` seconds,
+UPnP, NAT-PMP and PEX off, and announces only to the torrent's HTTP trackers (see start_session). It joins at `at` seconds,
 leaves `linger` seconds after it completes (0: at once, the worst case). Prints JSON lines:
 {"ev": "start"|"done"|"left", "i", "t"} and every 0.5 s {"ev": "sample", "t", "bytes": total done}.
 """
@@ -53,6 +53,11 @@ def start_session(i, ip):
     save = os.path.join(config["save_root"], str(i))
     os.makedirs(save, exist_ok=True)
     handle = ses.add_torrent({"ti": lt.torrent_info(config["torrent"]), "save_path": save})
+    # HTTP(S) trackers only: libtorrent keeps one UDP-tracker connection-id cache per process, so sessions
+    # here would reuse the id the tracker gave another address, which it rightly refuses (BEP 15 ids are
+    # per address). Separate hosts would not share it.
+    http = [t for t in handle.trackers() if t["url"].startswith("http")]
+    handle.replace_trackers([lt.announce_entry(t["url"]) for t in http])
     return ses, handle
 
 

@@ -34,6 +34,11 @@ export interface OffloadOptions {
    * refused it while it had no peer) in every run here.
    */
   maxRefusals?: number;
+  /**
+   * Seconds before the asker's arrival within which other arrivals count as its peers-to-be (see the
+   * refusal rule). Default 10.
+   */
+  youngWindow?: number;
   /** Clients remembered (the least recently seen forgotten first). Default 10000. */
   maxClients?: number;
 }
@@ -63,6 +68,7 @@ export function resolveOffload(options: OffloadOptions = {}): Required<OffloadOp
     maxWait: options.maxWait ?? 25,
     liveWindow: options.liveWindow ?? 35,
     maxRefusals: options.maxRefusals ?? 1,
+    youngWindow: options.youngWindow ?? 10,
     maxClients: options.maxClients ?? 10_000,
   };
 }
@@ -75,6 +81,8 @@ export function waitBound(options: OffloadOptions = {}): number {
 
 interface Client {
   id: number;
+  /** When it first asked the origin for this torrent. */
+  firstSeen: number;
   lastSeen: number;
   /** Time of its first refusal since it was last served, or -1. */
   refusedSince: number;
@@ -86,6 +94,8 @@ interface Client {
 class Clients {
   private readonly byKey = new Map<string, Client>();
   private readonly byId = new Map<number, Client>();
+  /** Clients in the order they first asked (firstSeen never decreases along it). */
+  private arrivals: Client[] = [];
   private nextId = 1;
   constructor(private readonly max: number) {}
 
@@ -93,9 +103,12 @@ class Clients {
     let c = this.byKey.get(key);
     if (c) this.byKey.delete(key);
     else {
-      c = { id: this.nextId++, lastSeen: now, refusedSince: -1, refusals: 0 };
+      c = { id: this.nextId++, firstSeen: now, lastSeen: now, refusedSince: -1, refusals: 0 };
       this.byId.set(c.id, c);
-      this.counted++;
+      this.arrivals.push(c);
+      // Forgotten clients leave the arrival list in bulk, so it stays within twice the cap.
+      if (this.arrivals.length > 2 * this.max)
+        this.arrivals = this.arrivals.filter((a) => this.byId.has(a.id));
       if (this.byKey.size >= this.max) {
         const [oldKey, old] = this.byKey.entries().next().value!;
         this.byKey.delete(oldKey);
@@ -112,18 +125,21 @@ class Clients {
     return c !== undefined && now - c.lastSeen <= windowMs;
   }
 
-  /** Clients seen in the last `windowMs`, counted at most once a second (a walk over all of them). */
-  liveCount(now: number, windowMs: number): number {
-    if (now - this.countedAt >= 1000 || now < this.countedAt) {
-      let n = 0;
-      for (const c of this.byKey.values()) if (now - c.lastSeen <= windowMs) n++;
-      this.counted = n;
-      this.countedAt = now;
+  /**
+   * True when at least `wanted` other clients that first asked at most `youngMs` before `client` (or
+   * after it) are still live: recent arrivals are still downloading, so they will most likely be there
+   * when it comes back for what it was refused. Walks the arrivals from the newest; stops once it knows.
+   */
+  youngLive(client: Client, wanted: number, now: number, windowMs: number, youngMs: number): boolean {
+    let found = 0;
+    const since = client.firstSeen - youngMs;
+    for (let k = this.arrivals.length - 1; k >= 0 && found < wanted; k--) {
+      const c = this.arrivals[k]!;
+      if (c.firstSeen < since) break;
+      if (c !== client && this.byId.has(c.id) && now - c.lastSeen <= windowMs) found++;
     }
-    return this.counted;
+    return found >= wanted;
   }
-  private counted = 0;
-  private countedAt = Number.NEGATIVE_INFINITY;
 }
 
 /** What the policy remembers of one torrent. */
@@ -177,9 +193,10 @@ export function offloadPolicy(
     };
     const swarm = deps.swarm(at.ledger);
     if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return serve();
-    // Refuse only while enough other clients are still downloading here (they stay a while): a client
-    // refused and then left without peers is stranded (libtorrent 2.0 never asks that web seed again).
-    if (swarm.seeders === 0 && clients.liveCount(now, liveMs) < o.minPeers) return serve();
+    // Refuse only while at least minPeers clients that joined around or after the asker still download
+    // here (they will be around when it comes back): a client refused and then left without peers is
+    // stranded, libtorrent 2.0 never asks that web seed again.
+    if (!clients.youngLive(client, o.minPeers, now, liveMs, o.youngWindow * 1000)) return serve();
     // A seeder has every piece; otherwise a piece is in the swarm while enough of its holders are live.
     // A holder asking again for its own piece evidently lacks it (an aborted or partial response).
     if (swarm.seeders === 0) {

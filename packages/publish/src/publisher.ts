@@ -99,6 +99,17 @@ async function stop(running: Running): Promise<void> {
   await Promise.allSettled([running.beside?.beside.close(), running.seed.close()]);
 }
 
+/** /stats, /stats.json and /metrics over the offload rows, with a 5 s history for the chart. */
+function wirePages(state: RouteState, rows: () => TorrentOffload[], beside?: RunningBeside): NodeJS.Timeout {
+  const history = new OffloadHistory();
+  const started = Date.now();
+  state.statsHtml = () => statsPage(rows(), (h) => history.of(h));
+  state.statsJson = () => JSON.stringify({ torrents: rows() }, null, 2);
+  state.metrics = async () =>
+    offloadMetrics(rows()) + (beside ? metricsText(await trackerStats(beside.beside.tracker)) : "");
+  return setInterval(() => history.add((Date.now() - started) / 1000, rows()), 5000).unref();
+}
+
 export async function createPublisher(options: PublisherOptions): Promise<Publisher> {
   const o = resolveOptions(options);
   const rootReal = await rootOf(o.root);
@@ -152,15 +163,8 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     const view = running.beside ? swarmView(running.beside.beside.tracker) : () => undefined;
     ledger = new OriginLedger(torrents);
     if (o.offload) policy = offloadPolicy(o.offload, { ledger, swarm: (l) => view(l.infoHash) });
-    const history = new OffloadHistory();
-    const started = Date.now();
     const rows = () => offloadRows(ledger, view);
-    running.timer = setInterval(() => history.add((Date.now() - started) / 1000, rows()), 5000).unref();
-    state.statsHtml = () => statsPage(rows(), (h) => history.of(h));
-    state.statsJson = () => JSON.stringify({ torrents: rows() }, null, 2);
-    state.metrics = async () =>
-      offloadMetrics(rows()) +
-      (running.beside ? metricsText(await trackerStats(running.beside.beside.tracker)) : "");
+    running.timer = wirePages(state, rows, running.beside);
     for (const t of torrents) state.torrents.set(t.torrentPath, t);
     state.index = indexPage(torrents, baseUrl.href);
     state.ready = true;

@@ -1,6 +1,7 @@
 // The swarm-aware origin against the real server: libtorrent alone downloads at full speed (never
 // refused), and HTTP clients on their own loopback addresses see the policy's answers change as the
 // tracker's swarm changes (peers announcing and leaving over HTTP) and as a refused client's wait runs out.
+// A client is refused only while clients that arrived after it still download, so each test has two.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -81,13 +82,15 @@ describe("the swarm-aware origin on the real server", () => {
     open.push(p);
     for (const peer of ["aa", "bb", "ee"]) await announce(p, peer, "started");
     expect((await get(p, "127.0.0.2", "0-")).status).toBe(206); // the first copy: 127.0.0.2 holds it now
+    await get(p, "127.0.0.3", "-1"); // .3 arrives, then two more after it (still downloading)
+    for (const ip of ["127.0.0.6", "127.0.0.7"]) await get(p, ip, "-1");
     const refused = await get(p, "127.0.0.3", "0-65535");
     expect(refused).toEqual({ status: 503, size: expect.any(Number), retryAfter: "5" });
     // Both other peers leave: the swarm is smaller than minPeers, the origin serves again.
     await announce(p, "aa", "stopped");
     await announce(p, "bb", "stopped");
     expect(await get(p, "127.0.0.3", "0-65535")).toMatchObject({ status: 206, size: 65536 });
-    expect(p.offload()[0]!.shed).toBe(1);
+    expect(p.offload()[0]!.shed).toBeGreaterThanOrEqual(1);
     await p.close();
   }, 60_000);
 
@@ -96,6 +99,8 @@ describe("the swarm-aware origin on the real server", () => {
     open.push(p);
     for (const peer of ["cc", "dd", "ff"]) await announce(p, peer, "started");
     expect((await get(p, "127.0.0.4", "0-")).status).toBe(206);
+    await get(p, "127.0.0.5", "-1");
+    for (const ip of ["127.0.0.8", "127.0.0.9"]) await get(p, ip, "-1");
     expect((await get(p, "127.0.0.5", "0-1023")).status).toBe(503);
     await new Promise((r) => setTimeout(r, 2100));
     await get(p, "127.0.0.4", "0-0"); // the holder is still around
