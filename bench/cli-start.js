@@ -103,8 +103,9 @@ function createCase(label, file, runs) {
     runs,
   );
   const hash = sameInfoHash();
-  const ratio = median(times[`mktorrent -t${cores}`]) / median(times["seedpress create"]);
-  return { times, ratio, hash, label };
+  const mk = times[`mktorrent -t${cores}`];
+  const ours = times["seedpress create"];
+  return { times, ratio: median(mk) / median(ours), bestRatio: mk[0] / ours[0], hash, label };
 }
 
 console.log(`# cli-start: node ${process.version}, ${cores} cores; ${loadNote()}`);
@@ -131,12 +132,14 @@ const one = bigFile("big-1GiB.bin", 1024 * MiB);
 const c1 = createCase("1 GiB", one, RUNS);
 report(`create 1 GiB, 1 MiB pieces (info hash ${c1.hash})`, c1.times, [
   ["speed vs mktorrent (mktorrent time / ours, medians)", c1.ratio, "≥ 0.85"],
+  ["speed vs mktorrent (best runs)", c1.bestRatio, "≥ 0.85"],
 ]);
 if (!SKIP_4GIB) {
   const four = bigFile("big-4GiB.bin", 4096 * MiB);
   const c4 = createCase("4 GiB", four, Math.max(3, Math.ceil(RUNS / 2)));
   report(`create 4 GiB, 1 MiB pieces (info hash ${c4.hash})`, c4.times, [
     ["speed vs mktorrent (mktorrent time / ours, medians)", c4.ratio, "≥ 0.95"],
+    ["speed vs mktorrent (best runs)", c4.bestRatio, "≥ 0.95"],
   ]);
 }
 
@@ -155,7 +158,12 @@ if (!SKIP_BUSY) {
     );
     const mk = median(busy[`mktorrent -t${cores}`]);
     report("create 1 GiB with one busy process on the box", busy, [
-      ["in-process vs mktorrent", mk / median(busy["in-process createTorrent"]), "≥ 0.9"],
+      ["in-process vs mktorrent (medians)", mk / median(busy["in-process createTorrent"]), "≥ 0.9"],
+      [
+        "in-process vs mktorrent (best runs)",
+        busy[`mktorrent -t${cores}`][0] / busy["in-process createTorrent"][0],
+        "≥ 0.9",
+      ],
       ["whole-process vs mktorrent", mk / median(busy["seedpress create"]), "(no target)"],
     ]);
   } finally {

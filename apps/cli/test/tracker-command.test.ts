@@ -79,15 +79,11 @@ describe("seedpress tracker", () => {
     const badPort = seedpress(["tracker", "--http-port", "99999"]);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toMatch(/--http-port: "99999" is not a port/);
-    const missing = seedpress([
-      "tracker",
-      "--http-port",
-      "0",
-      "--udp-port",
-      "0",
-      "--allow",
-      "/nonexistent/x.torrent",
-    ]);
+    const state = mkdtempSync(join(tmpdir(), "seedpress-cli-state-"));
+    const missing = seedpress(
+      ["tracker", "--http-port", "0", "--udp-port", "0", "--allow", "/nonexistent/x.torrent"],
+      { env: { XDG_STATE_HOME: state } },
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
     expect(missing.stderr).toMatch(/\/nonexistent\/x\.torrent.*ERR_TRACKER_ALLOWLIST/);
@@ -104,7 +100,7 @@ describe("seedpress tracker", () => {
     const p = spawn(
       process.execPath,
       [bin, "tracker", "--http-port", "0", "--udp-port", "off", "--allow", list, "--allow", folder, "--json"],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, XDG_STATE_HOME: dir } },
     );
     procs.push(p);
     let stderr = "";

@@ -9,6 +9,7 @@ import {
   fstatSync,
   openSync,
   readlinkSync,
+  readSync,
   realpathSync,
   type Stats,
   statSync,
@@ -137,6 +138,15 @@ export class SiteFolder {
     if (!this.contains(parent)) throw outside(path);
     return join(parent, basename(path));
   }
+}
+
+/** Reads from an open file until `buffer` is full or the file ends; how many bytes came. */
+export function readInto(fd: number, buffer: Buffer): number {
+  let length = 0;
+  for (let n = 1; n > 0 && length < buffer.length; length += n) {
+    n = readSync(fd, buffer, length, buffer.length - length, null);
+  }
+  return length;
 }
 
 /** The code of a thrown fs error, or "". */

@@ -6,7 +6,7 @@ import { basename, join } from "node:path";
 import { createTorrent } from "@seedpress/torrent";
 import type { SiteErrorCode } from "./errors.js";
 import { errnoCode, type OpenedFile, OUTSIDE } from "./folder.js";
-import type { HashCache } from "./hash-cache.js";
+import type { CachedInfo, HashCache } from "./hash-cache.js";
 import { fileMetainfo } from "./metainfo.js";
 import { checkAbort, linkedFrom, type MadeTorrent, type SiteRun, shownPath, type Target } from "./run.js";
 import { runLimited } from "./run-limited.js";
@@ -59,10 +59,8 @@ export async function hashTarget(run: SiteRun, cache: HashCache, t: Target): Pro
     if (size < run.o.minSize) return { kind: "small" };
     const key = cacheKey(run, t, opened);
     const hit = cache.get(key.path, size, key.mtimeMs, run.o.pieceLength);
-    if (hit) {
-      const info = Buffer.from(hit.info, "base64");
-      return made(run, t, { info, infoHash: hit.infoHash, pieceLength: hit.bytesPerPiece }, size, key, true);
-    }
+    const fromCache = hit && fromCacheEntry(run, t, hit, size, key);
+    if (fromCache) return fromCache;
     const fresh = await hashFile(run, t, opened);
     if ("kind" in fresh) return fresh;
     cache.set(key.path, {
@@ -76,6 +74,30 @@ export async function hashTarget(run: SiteRun, cache: HashCache, t: Target): Pro
     return made(run, t, fresh, size, key, false);
   } finally {
     closeSync(opened.fd);
+  }
+}
+
+/** A cache entry as a made torrent, or undefined (hash again) when its info does not read back to its hash. */
+function fromCacheEntry(
+  run: SiteRun,
+  t: Target,
+  hit: CachedInfo,
+  size: number,
+  key: { mtimeMs: number },
+): Outcome | undefined {
+  try {
+    const info = Buffer.from(hit.info, "base64");
+    const out = made(
+      run,
+      t,
+      { info, infoHash: hit.infoHash, pieceLength: hit.bytesPerPiece },
+      size,
+      key,
+      true,
+    );
+    return out.kind === "made" && out.made.metainfo.infoHash === hit.infoHash ? out : undefined;
+  } catch {
+    return undefined;
   }
 }
 

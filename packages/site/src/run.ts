@@ -33,15 +33,25 @@ export interface MadeTorrent {
   metainfo: Metainfo;
 }
 
-/** A page with at least one link to rewrite. */
+/**
+ * A page with at least one link to rewrite. Its text is not kept (memory follows the links, not the
+ * pages): the rewrite reads it again, and only when it is still the file scanned.
+ */
 export interface PageWork {
   rel: string;
   abs: string;
-  text: string;
-  latin1: boolean;
+  /** What the page was when scanned: the rewrite refuses a page that changed since. */
+  scanned: PageIdentity;
   /** Permission bits to keep when the page is replaced. */
   mode: number;
   links: { anchor: Anchor; target: Target }[];
+}
+
+export interface PageIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
 }
 
 export interface SiteRun {

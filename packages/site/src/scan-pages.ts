@@ -1,9 +1,9 @@
 // Stage 1: list the site's pages, read each one (inside the site folder, size capped), and find the
 // links it holds to files worth a torrent. Pages are read synchronously: they are small, and a few
 // syscalls each beat the thread pool; the loop yields now and then so a dev server stays responsive.
-import { closeSync, lstatSync, readSync, realpathSync } from "node:fs";
+import { closeSync, lstatSync, realpathSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { errnoCode, type OpenedFile, OUTSIDE } from "./folder.js";
+import { errnoCode, type OpenedFile, OUTSIDE, readInto } from "./folder.js";
 import { hrefMayMatch, mayHaveDownloadLink } from "./prefilter.js";
 import { documentBase, pageUrl, resolveHref } from "./resolve.js";
 import { checkAbort, type PageWork, type SiteRun, type Target } from "./run.js";
@@ -24,7 +24,8 @@ export interface RawPage {
   rel: string;
   abs: string;
   bytes: Buffer;
-  mode: number;
+  /** fstat of the page as it was read. */
+  stat: Stats;
 }
 
 export async function scanPages(run: SiteRun): Promise<ScannedSite> {
@@ -85,19 +86,24 @@ function symlinkedPage(run: SiteRun, rel: string, abs: string): undefined {
     pageUnreadable(run, rel, error);
     return undefined;
   }
-  if (!run.site.contains(real)) pageUnreadable(run, rel, Object.assign(new Error(), { code: OUTSIDE }));
+  if (!run.site.contains(real)) pageOutside(run, rel);
   return undefined;
+}
+
+function pageOutside(run: SiteRun, rel: string): void {
+  run.warnings.add(
+    "ERR_SITE_OUTSIDE",
+    `page ${rel} is a symlink that leads out of the site folder; left as it is`,
+    {
+      page: rel,
+    },
+  );
 }
 
 function pageUnreadable(run: SiteRun, rel: string, error: unknown): void {
   const code = errnoCode(error);
-  if (code === OUTSIDE || code === "ELOOP") {
-    run.warnings.add(
-      "ERR_SITE_OUTSIDE",
-      `page ${rel} is a symlink that leads out of the site folder; left as it is`,
-      { page: rel },
-    );
-  } else {
+  if (code === OUTSIDE || code === "ELOOP") pageOutside(run, rel);
+  else {
     const why = code || (error as Error).message;
     run.warnings.add("ERR_SITE_UNREADABLE", `page ${rel} could not be read (${why}); left as it is`, {
       page: rel,
@@ -117,15 +123,12 @@ function readOpenedPage(run: SiteRun, rel: string, abs: string, file: OpenedFile
   }
   // One byte more than fstat said tells a page that grew since from one that did not.
   const bytes = Buffer.allocUnsafe(file.stat.size + 1);
-  let length = 0;
-  for (let n = 1; n > 0 && length < bytes.length; length += n) {
-    n = readSync(file.fd, bytes, length, bytes.length - length, null);
-  }
+  const length = readInto(file.fd, bytes);
   if (length > file.stat.size) {
     pageUnreadable(run, rel, new Error("it grew while it was read"));
     return undefined;
   }
-  return { rel, abs, bytes: bytes.subarray(0, length), mode: file.stat.mode };
+  return { rel, abs, bytes: bytes.subarray(0, length), stat: file.stat };
 }
 
 function pageTooBig(run: SiteRun, rel: string, size: number): void {
@@ -151,7 +154,7 @@ export function decodePage(bytes: Uint8Array): { text: string; latin1: boolean }
 export function scanPage(run: SiteRun, page: RawPage, targets: Map<string, Target>): PageWork | undefined {
   // Most pages of a big site have no link worth tokenizing.
   if (!mayHaveDownloadLink(page.bytes.toString("latin1"), run.nameMatches)) return undefined;
-  const { text, latin1 } = decodePage(page.bytes);
+  const { text } = decodePage(page.bytes);
   const limit = run.o.maxLinksPerPage;
   const scan = scanHtml(text, {
     keep: (href, attrs) =>
@@ -166,7 +169,9 @@ export function scanPage(run: SiteRun, page: RawPage, targets: Map<string, Targe
     );
   }
   const docBase = documentBase(pageUrl(run.o.base, page.rel), scan.baseHref);
-  const work: PageWork = { rel: page.rel, abs: page.abs, text, latin1, mode: page.mode, links: [] };
+  const { dev, ino, size, mtimeMs } = page.stat;
+  const scanned = { dev, ino, size, mtimeMs };
+  const work: PageWork = { rel: page.rel, abs: page.abs, scanned, mode: page.stat.mode, links: [] };
   for (const anchor of scan.anchors) {
     const target = linkTarget(run, page.rel, anchor.href.value, docBase, targets);
     if (!target) continue;

@@ -1,9 +1,9 @@
 // Whole-file writes below a folder: the parent resolved and checked inside it, then @seedpress/torrent's
 // atomic write (temp file, fsync, rename), so a reader never sees half a page and nothing lands outside.
-import { closeSync, constants, fchmodSync, mkdirSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync, constants, fchmodSync, mkdirSync, openSync, realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "@seedpress/torrent";
-import { errnoCode, type SiteFolder } from "./folder.js";
+import { errnoCode, readInto, type SiteFolder } from "./folder.js";
 
 /** Does the file at `path` (not followed if a symlink) hold exactly `bytes`? */
 export function holdsBytes(folder: SiteFolder, path: string, bytes: Uint8Array): boolean {
@@ -13,11 +13,7 @@ export function holdsBytes(folder: SiteFolder, path: string, bytes: Uint8Array):
     fd = file.fd;
     if (!file.stat.isFile() || file.stat.size !== bytes.length) return false;
     const have = Buffer.allocUnsafe(bytes.length);
-    let length = 0;
-    for (let n = 1; n > 0 && length < have.length; length += n) {
-      n = readSync(fd, have, length, have.length - length, null);
-    }
-    return length === bytes.length && Buffer.compare(have, bytes) === 0;
+    return readInto(fd, have) === bytes.length && Buffer.compare(have, bytes) === 0;
   } catch {
     return false;
   } finally {

@@ -66,6 +66,14 @@ export class Metainfo {
     return new Metainfo(meta, fields);
   }
 
+  /**
+   * A torrent around exact `info` bytes only (a cached info dict): add trackers and web seeds with
+   * `with()`. A v2 file larger than a piece then lacks its piece layer (see `meta.pieceLayerIssues`).
+   */
+  static fromInfo(info: Uint8Array, options: ParseOptions = {}): Metainfo {
+    return Metainfo.parse(encode(new Map([["info", new BRaw(info)]])), options);
+  }
+
   /** Reads a .torrent file: a regular file only, at most `maxBytes`, streamed. */
   static async read(file: string, options: ParseOptions = {}): Promise<Metainfo> {
     const bytes = await readTorrentFile(file, options.maxBytes);

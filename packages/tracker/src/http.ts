@@ -136,15 +136,14 @@ export function createHttpHandler(tracker: Tracker, options: HttpHandlerOptions 
     }
     if (withStats && (path === "/stats" || path === "/stats.json" || path === "/metrics")) {
       const accept = req.headers.accept ?? "";
-      void trackerStats(tracker, options.parts).then((s) => {
-        if (path === "/metrics") send(res, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText(s));
-        else if (
-          path === "/stats.json" ||
-          (accept.includes("application/json") && !accept.includes("text/html"))
-        ) {
-          send(res, 200, "application/json; charset=utf-8", JSON.stringify(s));
-        } else send(res, 200, "text/html; charset=utf-8", statsHtml(s));
-      });
+      const s = trackerStats(tracker, options.parts);
+      if (path === "/metrics") send(res, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText(s));
+      else if (
+        path === "/stats.json" ||
+        (accept.includes("application/json") && !accept.includes("text/html"))
+      ) {
+        send(res, 200, "application/json; charset=utf-8", JSON.stringify(s));
+      } else send(res, 200, "text/html; charset=utf-8", statsHtml(s));
       return;
     }
     if (next) {

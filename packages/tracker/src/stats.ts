@@ -38,13 +38,14 @@ export interface TrackerStats {
   rssBytes: number;
 }
 
-const NO_TOTALS = { swarms: 0, peers: 0, seeders: 0, leechers: 0, peers6: 0 };
-
-export async function trackerStats(tracker: Tracker, parts: StatsParts = {}): Promise<TrackerStats> {
+/**
+ * Synchronous: with a shared store (Redis) the totals are the last ones read (each call asks for fresh
+ * ones), so /stats answers at once, and while Redis is down too.
+ */
+export function trackerStats(tracker: Tracker, parts: StatsParts = {}): TrackerStats {
   const store = tracker.store;
   const storageUp = store.available?.() ?? true;
-  // Stats must answer while a shared store is down: then its totals are shown as zeros.
-  const t = storageUp ? await Promise.resolve(store.totals()).catch(() => NO_TOTALS) : NO_TOTALS;
+  const t = tracker.totals();
   const m = tracker.metrics;
   const ws = parts.ws?.metrics;
   const udp = parts.udp?.metrics;

@@ -7,7 +7,13 @@ import { Allowlist, hexToKey, keyToHex } from "./allowlist.js";
 import type { DurableEngine } from "./durable.js";
 import { RequestError, TrackerError } from "./errors.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
-import { type AnnounceEvent, MemoryStore, type PeerList, type SwarmStore } from "./store.js";
+import {
+  type AnnounceEvent,
+  MemoryStore,
+  type PeerList,
+  type StoreTotals,
+  type SwarmStore,
+} from "./store.js";
 import { torrentHashes } from "./torrent-hashes.js";
 
 export interface TrackerOptions {
@@ -290,8 +296,8 @@ export class Tracker extends EventEmitter {
       now: Math.floor(this.clock() / 1000),
       withPeerIds: input.withPeerIds,
     });
-    if (result instanceof Promise) return result.then((r) => this.finish(r));
-    return this.finish(result);
+    if (result instanceof Promise) return result.then((r) => this.finish(swarm, r));
+    return this.finish(swarm, result);
   }
 
   /** Counts one finished download seen outside an announce to the store (a WebSocket peer's). */
@@ -304,8 +310,9 @@ export class Tracker extends EventEmitter {
     }
   }
 
-  private finish(r: PeerList): AnnounceOutput {
+  private finish(swarm: string, r: PeerList): AnnounceOutput {
     if (r.completed) this.metrics.completed++;
+    if (!(this.store instanceof MemoryStore)) this.lastDownloaded.set(swarm, r.downloaded);
     const out = r as AnnounceOutput;
     out.interval = this.interval;
     out.minInterval = this.minInterval;
@@ -354,11 +361,42 @@ export class Tracker extends EventEmitter {
     return this.swarmStore?.expire(Math.floor(now / 1000));
   }
 
-  /** Completed count of a hash (hex), for tests and stats. */
-  async downloads(hex: string): Promise<number> {
+  private readonly lastDownloaded = new Map<string, number>();
+  private lastTotals: StoreTotals = { swarms: 0, peers: 0, seeders: 0, leechers: 0, peers6: 0 };
+
+  /**
+   * Completed count of a hash (hex), for stats: exact with the in-memory store; with a shared store the
+   * last count seen in an announce or scrape answer of this process.
+   */
+  downloads(hex: string): number {
     const key = hexToKey(hex);
     const swarm = key && this.lookup(key);
-    return swarm ? (await this.store.counts(swarm)).downloaded : 0;
+    if (!swarm) return 0;
+    const counts = this.store.counts(swarm);
+    if (counts instanceof Promise) {
+      counts.then(
+        (c) => this.lastDownloaded.set(swarm, c.downloaded),
+        () => undefined,
+      );
+      return this.lastDownloaded.get(swarm) ?? 0;
+    }
+    return counts.downloaded;
+  }
+
+  /** Store totals now (in-memory store) or as last read (a shared store; a fresh read is started). */
+  totals(): StoreTotals {
+    const t = this.store.available?.() === false ? undefined : this.store.totals();
+    if (t instanceof Promise) {
+      t.then(
+        (v) => {
+          this.lastTotals = v;
+        },
+        () => undefined,
+      );
+      return this.lastTotals;
+    }
+    if (t !== undefined) this.lastTotals = t;
+    return this.lastTotals;
   }
 
   get rateLimitTracked(): number {

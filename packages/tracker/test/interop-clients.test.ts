@@ -1,15 +1,18 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomFillSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type RunningTracker, startTracker, torrentHashes } from "../src/index.js";
-import type { StoreTotals } from "../src/store.js";
 import { announce, peerIdBytes, tempDir } from "./helpers.js";
+import { RedisServer } from "./redis-server.js";
 
 const run = promisify(execFile);
 let running: RunningTracker | undefined;
+/** With a shared store: the second tracker, where the fake seeder announces. */
+let other: RunningTracker | undefined;
 let listener: Server | undefined;
 const procs: ChildProcess[] = [];
 afterEach(async () => {
@@ -18,6 +21,8 @@ afterEach(async () => {
   listener = undefined;
   await running?.close();
   running = undefined;
+  await other?.close();
+  other = undefined;
 });
 
 /**
@@ -25,16 +30,23 @@ afterEach(async () => {
  * knows. A client that got the peer list from the tracker connects to it and opens a BitTorrent handshake
  * (plain, naming the info hash and its peer id, or MSE-obfuscated, which aria2c tries first).
  */
-async function setup(kind: "http" | "udp") {
-  running = await startTracker({ rateLimit: false, interval: 60, minInterval: 10 });
+async function setup(kind: "http" | "udp", store?: string) {
+  const options = { rateLimit: false as const, interval: 60, minInterval: 10, ...(store ? { store } : {}) };
+  running = await startTracker(options);
+  // With a shared store the seeder announces to another tracker, the client to this one.
+  other = store ? await startTracker(options) : undefined;
   const dir = tempDir();
   const file = join(dir, "data.bin");
-  writeFileSync(file, Buffer.alloc(100_000, 3));
+  // Fresh content each time: a shared Redis keeps the swarms of earlier tests.
+  const data = Buffer.alloc(100_000, 3);
+  randomFillSync(data, 0, 16);
+  writeFileSync(file, data);
   const url = kind === "http" ? running.httpUrl! : running.udpUrl!;
   const torrent = join(dir, "data.torrent");
   await run("mktorrent", ["-l", "15", "-a", url, "-o", torrent, file]);
   const bytes = readFileSync(torrent);
   running.tracker.allowTorrent(bytes);
+  other?.tracker.allowTorrent(bytes);
   const infoHash = torrentHashes(bytes).v1!;
   let onHandshake: (peerId: string | undefined) => void = () => undefined;
   const handshake = new Promise<string | undefined>((resolve) => {
@@ -57,7 +69,7 @@ async function setup(kind: "http" | "udp") {
   });
   await new Promise<void>((r) => listener!.listen(0, "127.0.0.1", () => r()));
   const port = (listener.address() as { port: number }).port;
-  await announce(running.httpUrl!, {
+  await announce((other ?? running).httpUrl!, {
     infoHash,
     peerId: peerIdBytes(424242),
     port,
@@ -85,10 +97,29 @@ function peersLogged(p: ChildProcess): Promise<number> {
   });
 }
 
-describe("other clients announce to our tracker and get peers", () => {
+/** Peers of the torrent's swarm in the store (both trackers see the same with a shared store). */
+async function swarmPeers(infoHash: string): Promise<number> {
+  const c = await running!.tracker.store.counts(Buffer.from(infoHash, "hex").toString("latin1"));
+  return c.complete + c.incomplete;
+}
+
+let redis: RedisServer | undefined;
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe.each([
+  ["our tracker", false],
+  ["one of two trackers sharing a redis-server (the seeder announced to the other)", true],
+] as const)("other clients announce to %s and get peers", (_name, shared) => {
+  const storeUrl = async () => {
+    if (!shared) return undefined;
+    redis ??= await RedisServer.start();
+    return redis.url;
+  };
   for (const kind of ["http", "udp"] as const) {
     it(`aria2c over ${kind.toUpperCase()}`, async () => {
-      const { dir, torrent, handshake } = await setup(kind);
+      const { dir, torrent, infoHash, handshake } = await setup(kind, await storeUrl());
       spawnClient("aria2c", [
         // aria2c speaks UDP trackers only through its DHT socket; with no bootstrap node (no internet,
         // 127.0.0.1 only) its DHT finds nobody, so the peer can only come from the tracker.
@@ -107,11 +138,11 @@ describe("other clients announce to our tracker and get peers", () => {
       const peerId = await handshake;
       if (peerId !== undefined) expect(peerId.startsWith("A2-")).toBe(true);
       expect(running!.tracker.metrics.announces[kind]).toBeGreaterThanOrEqual(1);
-      expect((running!.tracker.store.totals() as StoreTotals).peers).toBe(2);
+      expect(await swarmPeers(infoHash)).toBe(2);
     });
 
     it(`transmission-cli over ${kind.toUpperCase()}`, async () => {
-      const { dir, torrent, handshake } = await setup(kind);
+      const { dir, torrent, infoHash, handshake } = await setup(kind, await storeUrl());
       const config = join(dir, "transmission");
       mkdirSync(config);
       writeFileSync(
@@ -144,7 +175,7 @@ describe("other clients announce to our tracker and get peers", () => {
       ]);
       expect(got).toBeGreaterThanOrEqual(1);
       expect(running!.tracker.metrics.announces[kind]).toBeGreaterThanOrEqual(1);
-      expect((running!.tracker.store.totals() as StoreTotals).peers).toBe(2);
+      expect(await swarmPeers(infoHash)).toBe(2);
     });
   }
 });

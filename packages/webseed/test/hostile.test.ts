@@ -68,6 +68,26 @@ describe("pipelined requests never read (issue 10 item 1)", () => {
     });
   }
 
+  it("a client that reads gets all of 200 pipelined requests; past 256 waiting the connection is cut", async () => {
+    const server = await child("standalone");
+    const ask = (n: number) =>
+      new Promise<number>((resolve) => {
+        const s = connect(server.port, "127.0.0.1", () =>
+          s.write("GET /small.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=0-0\r\n\r\n".repeat(n)),
+        );
+        sockets.push(s);
+        let text = "";
+        s.on("data", (d) => {
+          text += d.toString("latin1");
+          if ((text.match(/HTTP\/1\.1 206/g) ?? []).length === n) s.end();
+        });
+        s.on("error", () => {});
+        s.on("close", () => resolve((text.match(/HTTP\/1\.1 206/g) ?? []).length));
+      });
+    expect(await ask(200)).toBe(200);
+    expect(await ask(1000)).toBeLessThan(1000);
+  });
+
   it("pipelined requests that are read are still answered in order", async () => {
     const server = await child("standalone");
     const heads = ["bytes=0-9", "bytes=100-199", "bytes=5-5"].map(
@@ -88,6 +108,32 @@ describe("pipelined requests never read (issue 10 item 1)", () => {
       "bytes 100-199/1000",
       "bytes 5-5/1000",
     ]);
+  });
+});
+
+describe("slow readers (issue 10: 1,000 of them took +1 GB)", () => {
+  it("300 clients reading a 1 GiB file a little at a time stay under +100 MiB", async () => {
+    // All from 127.0.0.1: the per-client cap is raised so that every one of them is served.
+    const server = await child("standalone", "maxConnectionsPerClient: 1000");
+    const base = server.rss();
+    const readers: Socket[] = [];
+    for (let i = 0; i < 300; i++) {
+      const s = connect(server.port, "127.0.0.1", () => s.write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"));
+      s.on("error", () => {});
+      s.on("data", () => s.pause());
+      sockets.push(s);
+      readers.push(s);
+    }
+    // Before the buffer budget each of them pinned a 1 MiB chunk: +300 MiB.
+    let peak = base;
+    for (let i = 0; i < 16; i++) {
+      await sleep(250);
+      for (const s of readers) s.resume();
+      peak = Math.max(peak, server.rss());
+    }
+    expect(peak - base).toBeLessThan(100);
+    const ok = await raw(server.port, "/small.bin", { Range: "bytes=0-9" });
+    expect(ok.status).toBe(206);
   });
 });
 

@@ -108,7 +108,7 @@ describe("policy", () => {
 
 // aria2c retries a web seed's 503 when --retry-wait is set (its documented rule; it waits --retry-wait, not
 // Retry-After). libtorrent 2.0.8 (Debian's python3-libtorrent) did not come back to a lone web seed within
-// 75 s of one 503 + Retry-After: 1, even with urlseed_wait_retry=3, so it is not the client used here.
+// 150 s of one 503 + Retry-After: 1, even with urlseed_wait_retry=3, so it is not the client used here.
 describe("a real client completes through the policy's 503s", () => {
   let content: ReturnType<typeof makeContent>;
   beforeAll(() => {

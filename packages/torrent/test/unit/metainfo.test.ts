@@ -73,6 +73,12 @@ describe("Metainfo", () => {
     );
   });
 
+  it("wraps bare info bytes, keeping their hash", () => {
+    const m = Metainfo.fromInfo(info).with({ announce: ["http://t/b"] });
+    expect(m.infoHash).toBe(hashOf(info));
+    expect(Metainfo.parse(m.toBytes()).meta.announce).toEqual([["http://t/b"]]);
+  });
+
   it("writes itself atomically and reads back the same bytes", async () => {
     const m = Metainfo.parse(original).with({ comment: "c" });
     const file = path.join(dir, "out.torrent");
