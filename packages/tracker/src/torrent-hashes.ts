@@ -15,10 +15,10 @@ export interface TorrentHashes {
 
 /**
  * Deepest nesting of bencoded lists and dictionaries accepted in a .torrent (a v2 file tree is nested
- * dictionaries). The same limit as @seedpress/torrent's decoder (512), so a torrent `seedpress info`
- * and `verify` accept is never refused by the tracker.
+ * dictionaries). The same limit as @seedpress/torrent's decoder and libtorrent (99 containers deep), so
+ * the tracker accepts exactly the torrents `seedpress info` and libtorrent load.
  */
-export const MAX_BENCODE_DEPTH = 512;
+export const MAX_BENCODE_DEPTH = 99;
 
 const D = 0x64;
 const L = 0x6c;

@@ -125,17 +125,17 @@ describe("allowlist sources", () => {
     await t2.close();
   });
 
-  it("accepts nesting up to MAX_BENCODE_DEPTH (512, as @seedpress/torrent) and refuses deeper", () => {
-    expect(MAX_BENCODE_DEPTH).toBe(512);
+  it("accepts nesting up to MAX_BENCODE_DEPTH (99, as @seedpress/torrent and libtorrent) and refuses deeper", () => {
+    expect(MAX_BENCODE_DEPTH).toBe(99);
     // info is at depth 2; a chain of one-key dictionaries below it reaches the given depth.
     const nested = (depth: number) => {
       const chain = `${"d1:a".repeat(depth - 2)}i0e${"e".repeat(depth - 2)}`;
       const info = `d6:pieces20:${"x".repeat(20)}4:tree${chain}e`;
       return { bytes: Buffer.from(`d4:info${info}e`, "latin1"), info: Buffer.from(info, "latin1") };
     };
-    const ok = nested(512);
+    const ok = nested(99);
     expect(torrentHashes(ok.bytes).v1).toBe(createHash("sha1").update(ok.info).digest("hex"));
-    expect(() => torrentHashes(nested(513).bytes)).toThrow(/deeper than 512/);
+    expect(() => torrentHashes(nested(100).bytes)).toThrow(/deeper than 99/);
   });
 
   it("watches a folder of .torrent files: added files are served, removed ones refused, broken ones skipped", async () => {
