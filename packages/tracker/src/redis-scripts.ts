@@ -145,3 +145,17 @@ for _, swarm in ipairs(due) do
 end
 return #due
 `;
+
+/** KEYS[1] = claim key; ARGV = owner, ttl seconds. 1 when the owner holds it now, 0 when another does. */
+export const CLAIM = `
+local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+`;
+
+/** KEYS[1] = claim key; ARGV[1] = owner: deletes the claim only if it is still that owner's. */
+export const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`;

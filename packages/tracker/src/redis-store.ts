@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createClient, RESP_TYPES } from "redis";
 import { storageUnavailable } from "./errors.js";
-import { ANNOUNCE, COUNTS, SWEEP } from "./redis-scripts.js";
+import { ANNOUNCE, CLAIM, COUNTS, RELEASE, SWEEP } from "./redis-scripts.js";
 import type {
   PeerAnnounce,
   PeerList,
@@ -129,6 +129,23 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
 
   async wsLeave(swarm: string, peer: WsAddress): Promise<void> {
     await this.send(["ZREM", this.key("w", swarm), this.wsMember(peer)]);
+  }
+
+  // One key per swarm + peer_id, holding the owning node + connection, expiring with the peer's
+  // lifetime: a second connection claiming a live peer_id is refused on every process.
+  private claimKey(swarm: string, peerId: string): Buffer {
+    return Buffer.concat([this.key("c", swarm), Buffer.from(peerId, "latin1")]);
+  }
+
+  async wsClaim(swarm: string, peer: WsAddress, ttl: number): Promise<boolean> {
+    const owner = this.wsMember(peer).subarray(0, 8);
+    const r = await this.send(["EVAL", CLAIM, "1", this.claimKey(swarm, peer.peerId), owner, String(ttl)]);
+    return r === 1;
+  }
+
+  async wsRelease(swarm: string, peer: WsAddress): Promise<void> {
+    const owner = this.wsMember(peer).subarray(0, 8);
+    await this.send(["EVAL", RELEASE, "1", this.claimKey(swarm, peer.peerId), owner]);
   }
 
   async wsSample(swarm: string, n: number, except: WsAddress, now: number): Promise<WsAddress[]> {

@@ -81,6 +81,13 @@ export interface SignalBus {
   /** Lists a WebSocket peer in a swarm until `expires` (seconds). */
   wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void>;
   wsLeave(swarm: string, peer: WsAddress): Promise<void>;
+  /**
+   * Claims `peer.peerId` in a swarm for this connection for `ttl` seconds (or renews its own claim):
+   * false while another connection, on any process, holds a live claim on that peer_id.
+   */
+  wsClaim(swarm: string, peer: WsAddress, ttl: number): Promise<boolean>;
+  /** Drops this connection's claim (someone else's is left alone). */
+  wsRelease(swarm: string, peer: WsAddress): Promise<void>;
   /** Up to `n` live WebSocket peers of a swarm, on any process, never `except`. */
   wsSample(swarm: string, n: number, except: WsAddress, now: number): Promise<WsAddress[]>;
   publish(node: string, message: SignalMessage): Promise<void>;

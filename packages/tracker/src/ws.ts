@@ -51,6 +51,16 @@ interface WsSwarm {
 }
 
 const MAX_PENDING = 512;
+const IN_USE = "peer_id is in use by another connection in this swarm";
+
+/** A validated announce, ready to join its swarm. */
+interface Join {
+  key: string;
+  infoHash: string;
+  event: string | undefined;
+  offers: { offer: unknown; offer_id: string }[];
+  peerId: string;
+}
 
 function isBinary20(v: unknown): v is string {
   if (typeof v !== "string" || v.length !== 20) return false;
@@ -225,9 +235,49 @@ export class WsTracker {
       });
     }
     const holder = this.swarms.get(key)?.byId.get(msg.peer_id);
-    if (holder !== undefined && holder !== peer)
-      throw new RequestError("peer_id is in use by another connection in this swarm");
-    peer.peerId = msg.peer_id;
+    if (holder !== undefined && holder !== peer) throw new RequestError(IN_USE);
+    const join = { key, infoHash, event, offers, peerId: msg.peer_id };
+    // Joining a swarm shared with other processes: the peer_id must be free there too (a claim in Redis).
+    if (this.bus && event !== "stopped" && !peer.swarms.has(key)) {
+      this.claimThenJoin(peer, msg, join);
+      return;
+    }
+    this.join(peer, msg, join);
+  }
+
+  private claimThenJoin(peer: WsPeer, msg: Record<string, unknown>, join: Join): void {
+    const address = { ...this.address(peer), peerId: join.peerId };
+    this.bus!.wsClaim(join.key, address, this.claimTtl()).then(
+      (mine) => {
+        if (!this.conns.has(peer.conn)) {
+          // Closed while the claim was made: nobody will release it otherwise.
+          if (mine) void this.bus!.wsRelease(join.key, address).catch(() => undefined);
+          return;
+        }
+        if (!mine) return this.refuse(peer, msg, new RequestError(IN_USE));
+        try {
+          this.join(peer, msg, join);
+        } catch (error) {
+          this.refuse(peer, msg, error);
+        }
+      },
+      (error) => this.refuse(peer, msg, error),
+    );
+  }
+
+  /** Seconds a claim or a listing lives without a re-announce (a killed process's peers go then). */
+  private claimTtl(): number {
+    return 2 * this.interval;
+  }
+
+  private join(peer: WsPeer, msg: Record<string, unknown>, join: Join): void {
+    const tracker = this.tracker;
+    const { key, infoHash, event, offers } = join;
+    if (peer.peerId !== undefined && peer.peerId !== join.peerId)
+      throw new RequestError("peer_id changed on this connection");
+    const holder = this.swarms.get(key)?.byId.get(join.peerId);
+    if (holder !== undefined && holder !== peer) throw new RequestError(IN_USE);
+    peer.peerId = join.peerId;
     tracker.metrics.announces.ws++;
     if (event === "stopped") {
       this.leave(peer, key);
@@ -248,7 +298,7 @@ export class WsTracker {
     if (!peer.swarms.has(key)) {
       peer.swarms.add(key);
       swarm.list.push(peer);
-      swarm.byId.set(msg.peer_id, peer);
+      swarm.byId.set(join.peerId, peer);
       this.peerCount++;
     }
     // A browser peer's first `completed` counts like any other finished download.
@@ -262,10 +312,13 @@ export class WsTracker {
       complete: swarm.seeders.size,
       incomplete: swarm.list.length - swarm.seeders.size,
     });
-    if (this.bus)
+    if (this.bus) {
+      const me = this.address(peer);
       void this.bus
-        .wsJoin(key, this.address(peer), Math.floor(tracker.clock() / 1000) + 2 * this.interval)
+        .wsJoin(key, me, Math.floor(tracker.clock() / 1000) + this.claimTtl())
         .catch((e) => this.tracker.emit("warning", e));
+      void this.bus.wsClaim(key, me, this.claimTtl()).catch(() => undefined);
+    }
     if (offers.length === 0) return;
     if (this.bus) {
       this.offerAcross(peer, key, infoHash, offers);
@@ -456,7 +509,11 @@ export class WsTracker {
 
   private leave(peer: WsPeer, key: string): void {
     if (!peer.swarms.delete(key)) return;
-    if (this.bus) void this.bus.wsLeave(key, this.address(peer)).catch(() => undefined);
+    if (this.bus) {
+      const me = this.address(peer);
+      void this.bus.wsLeave(key, me).catch(() => undefined);
+      void this.bus.wsRelease(key, me).catch(() => undefined);
+    }
     const swarm = this.swarms.get(key);
     if (!swarm) return;
     if (peer.peerId !== undefined && swarm.byId.get(peer.peerId) === peer) swarm.byId.delete(peer.peerId);

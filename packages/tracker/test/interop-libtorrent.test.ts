@@ -43,7 +43,10 @@ describe("libtorrent interop", () => {
       // The tracker handed out the other peer, and every peer the leecher was seen with came from a
       // tracker (DHT, LSD and PEX were off; the download can finish before a poll sees the connection).
       expect(Math.max(0, ...result.seed_replies, ...result.leech_replies)).toBeGreaterThanOrEqual(1);
-      for (const s of result.peer_sources) expect(s & result.tracker_flag).toBe(result.tracker_flag);
+      // Source 0 (no source recorded yet, seen once under load on a fresh connection) names no other
+      // way in; DHT, PEX, LSD, resume data or an unsolicited incoming peer would set their bits.
+      for (const s of result.peer_sources)
+        if (s !== 0) expect(s & result.tracker_flag).toBe(result.tracker_flag);
       expect(readFileSync(join(leech, "payload.bin")).equals(data)).toBe(true);
       expect(running!.tracker.metrics.announces[kind]).toBeGreaterThanOrEqual(2);
     });

@@ -306,6 +306,58 @@ describe("WebSocket signalling across processes", () => {
   });
 });
 
+describe("a live peer_id is one connection's across processes", () => {
+  it("a second connection claiming it on another process is refused, until the first one leaves", async () => {
+    const hash = hex20(0x3d);
+    const ih = Buffer.from(hash, "hex").toString("latin1");
+    const a = await child(redis.url, [hash], ", ws: true");
+    const b = await child(redis.url, [hash], ", ws: true");
+    const wsUrl = (c: Child) => c.http.replace("http:", "ws:").replace("/announce", "");
+    const id = "-WW0001-claimed00001";
+    const announce = { action: "announce", info_hash: ih, peer_id: id, numwant: 0, left: 10 };
+    const first = await wsClient(wsUrl(a));
+    const second = await wsClient(wsUrl(b));
+    const third = await wsClient(wsUrl(b));
+    try {
+      first.send({ ...announce, event: "started" });
+      expect((await first.next())["failure reason"]).toBeUndefined();
+      // Same swarm, same peer_id, other process: refused; a re-announce of the holder still works.
+      second.send({ ...announce, event: "started" });
+      expect((await second.next())["failure reason"]).toBe(
+        "peer_id is in use by another connection in this swarm",
+      );
+      first.send({ ...announce, event: "update" });
+      expect((await first.next())["failure reason"]).toBeUndefined();
+      // Once the holder's connection closes, its claim goes with it and the id may be used again.
+      first.ws.close();
+      await once(first.ws, "close");
+      let reply: Record<string, unknown> = {};
+      for (let i = 0; i < 50; i++) {
+        third.send({ ...announce, event: "started" });
+        reply = await third.next();
+        if (reply["failure reason"] === undefined) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(reply).toMatchObject({ action: "announce", info_hash: ih });
+      expect(reply["failure reason"]).toBeUndefined();
+      // And now the connection on A is the one refused.
+      const fourth = await wsClient(wsUrl(a));
+      try {
+        fourth.send({ ...announce, event: "started" });
+        expect((await fourth.next())["failure reason"]).toBe(
+          "peer_id is in use by another connection in this swarm",
+        );
+      } finally {
+        fourth.ws.terminate();
+      }
+    } finally {
+      first.ws.terminate();
+      second.ws.terminate();
+      third.ws.terminate();
+    }
+  });
+});
+
 describe("durability and outages", () => {
   it("keeps every acknowledged completed through kill -9 of a tracker mid-flood and of Redis", async () => {
     const hash = hex20(0x99);

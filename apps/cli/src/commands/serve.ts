@@ -1,6 +1,15 @@
 // `seedpress serve <dir>`: arguments in, lines out. The work (torrents, web seed, tracker, index and
 // offload pages, the swarm-aware origin) is @seedpress/publish's createPublisher.
-import { createPublisher, PublishError, type PublishEvent, type PublisherOptions } from "@seedpress/publish";
+import { mkdir, realpath } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import {
+  cacheFolder,
+  createPublisher,
+  PublishError,
+  type PublishEvent,
+  type PublisherOptions,
+} from "@seedpress/publish";
 import { toMagnet } from "@seedpress/torrent";
 import { formatBytes, parseByteSize, parseCommandArgs } from "../args.js";
 import { type Command, UsageError } from "../command.js";
@@ -30,7 +39,9 @@ is found, made otherwise), the tracker on the same port, an index page at / and 
       --udp-port PORT      the tracker's local UDP port (default: the HTTP port's number if free)
       --public-udp-port PORT   UDP port written into announce URLs (default: the local one; with
                            --base-url and no --public-udp-port, UDP is left out of new torrents)
-      --tracker-db FILE    keep the tracker's completed counters in this SQLite file
+      --tracker-db FILE    keep the tracker's completed counts in this file (default: one per
+                           served folder, $XDG_STATE_HOME/seedpress/serve/<hash of dir>/tracker.db;
+                           off = in memory only)
       --verbose            log one line per request
 `;
 
@@ -87,7 +98,7 @@ function publisherOptions(dir: string, values: Values): PublisherOptions {
     tracker: !values["no-tracker"],
     udpPort: portNumber(values["udp-port"], "--udp-port"),
     publicUdpPort: positiveInt(values["public-udp-port"], "--public-udp-port"),
-    trackerDb: values["tracker-db"],
+    trackerDb: values["tracker-db"] === "off" ? undefined : values["tracker-db"],
     limits: {
       maxConnections: positiveInt(values["max-connections"], "--max-connections"),
       maxConnectionsPerClient: positiveInt(values["max-client-connections"], "--max-client-connections"),
@@ -95,6 +106,31 @@ function publisherOptions(dir: string, values: Values): PublisherOptions {
       maxBytesPerSecondPerClient: size("max-client-rate"),
     },
   };
+}
+
+/**
+ * Where the tracker keeps completed counts when --tracker-db is not given: the user's state folder, one
+ * file per served folder (by its real path), so a restart of `serve` keeps the counts. Undefined when
+ * <dir> cannot be resolved (createPublisher then says why).
+ */
+export async function defaultTrackerDb(
+  dir: string,
+  warn: (line: string) => void,
+  env = process.env,
+): Promise<string | undefined> {
+  const real = await realpath(dir).catch(() => undefined);
+  if (real === undefined) return undefined;
+  const state = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
+  const folder = cacheFolder(real, join(state, "seedpress", "serve"));
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    // A user with no writable state folder can still serve; the counts just start at 0 each time.
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    warn(`cannot make ${folder} (${code}): tracker counts kept in memory only (see --tracker-db)`);
+    return undefined;
+  }
+  return join(folder, "tracker.db");
 }
 
 /** Draws the publisher's events: progress bars while hashing, one line per note. */
@@ -147,6 +183,8 @@ export const serve: Command = {
     const out = (line: string) => process.stdout.write(`${line}\n`);
     const warn = (line: string) => process.stderr.write(`seedpress serve: ${line}\n`);
     const config = publisherOptions(positionals[0]!, values);
+    if (config.tracker && values["tracker-db"] === undefined)
+      config.trackerDb = await defaultTrackerDb(positionals[0]!, warn);
     config.onEvent = eventPrinter(values.verbose ?? false, out, warn);
     let publisher: Awaited<ReturnType<typeof createPublisher>>;
     try {
@@ -172,6 +210,7 @@ export const serve: Command = {
     out(
       `serving ${publisher.root} at ${baseUrl} (${torrents.length} torrent${torrents.length === 1 ? "" : "s"})`,
     );
+    if (config.tracker) out(`tracker counts kept in ${config.trackerDb ?? "memory only"}`);
     for (const t of torrents) {
       const link = new URL(t.torrentPath.split("/").map(encodeURIComponent).join("/"), baseUrl).href;
       out(`  ${t.meta.name}  ${formatBytes(t.meta.length)}  ${link}${t.made ? "  (made now)" : ""}`);
