@@ -45,8 +45,15 @@ function aria2(meta4: string, out: string, split = 4, extra: string[] = []) {
       "4",
       "-k",
       "1M",
-      // A mirror that sends a bad chunk costs aria2 a try; the good ones must get their turn.
-      ...(extra.some((a) => a.startsWith("--max-tries")) ? [] : ["--max-tries=0"]),
+      // Every mirror here is 127.0.0.1 on its own port. By default aria2 treats URIs sharing a
+      // hostname as one server reached by several protocols and drops the rest after the first
+      // 2xx (FileEntry::removeURIWhoseHostnameIs), leaving no good mirror once the bad one is
+      // dropped; real mirrors are separate hosts, so turn that off.
+      "--metalink-enable-unique-protocol=false",
+      // A bad chunk is a retry on the same URI, and aria2 keeps it on the piece it failed: with
+      // unlimited tries a mirror holding an unsplittable (< 2 x -k) run of pieces loops forever.
+      // A few tries, then the URI is dropped and the good mirrors finish the pieces.
+      ...(extra.some((a) => a.startsWith("--max-tries")) ? [] : ["--max-tries=3"]),
       "--retry-wait=1",
     ].concat([
       "--console-log-level=warn",
