@@ -164,6 +164,9 @@ describe("seedpress tracker", () => {
         "--udp-port",
         "0",
         "--open",
+        // 100 requests from one address: past the default 60:5 per-IP limit a worker drops UDP silently.
+        "--rate-limit",
+        "off",
         "--json",
       ],
       { stdio: ["ignore", "pipe", "pipe"], detached: false },
