@@ -231,11 +231,6 @@ export class Allowlist extends EventEmitter {
     this.watchers.set(dir, watcher);
   }
 
-  /** Rescans every watched folder now (watch events can be coalesced or lost on some file systems). */
-  async rescan(): Promise<void> {
-    for (const dir of this.watchers.keys()) await this.scanFolder(dir);
-  }
-
   close(): void {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();

@@ -1,6 +1,6 @@
 // Text IP addresses to the bytes of compact peer entries (BEP 23 / BEP 7) and back, without allocation
 // on the hot path. node:net's isIP validates; these only convert what it accepted.
-import { isIPv4, isIPv6 } from "node:net";
+import { isIPv6 } from "node:net";
 
 /** "::ffff:1.2.3.4" (what a dual-stack socket reports for IPv4) → "1.2.3.4". */
 export function normalizeIp(address: string): string {
@@ -75,13 +75,6 @@ export function writeIpv6(ip: string, out: Uint8Array, offset: number): boolean 
     out[offset + i * 2 + 1] = all[i]! & 0xff;
   }
   return true;
-}
-
-/** The family of a (normalized) address: 4, 6 or 0. */
-export function ipFamily(ip: string): 0 | 4 | 6 {
-  if (isIPv4(ip)) return 4;
-  if (isIPv6(ip.split("%")[0]!)) return 6;
-  return 0;
 }
 
 /** Compact entry (6 or 18 bytes) → "1.2.3.4" / "2001:db8::1" text and port. */
