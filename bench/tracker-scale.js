@@ -50,6 +50,12 @@ function tree(pid) {
 
 const cpuOf = (pids) => pids.reduce((sum, p) => sum + cpuMicros(p), 0);
 
+/** Idle and total ticks of the whole box (every core), to show how much CPU was left unused. */
+function boxTicks() {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+}
+
 async function startRedis(dir) {
   const port = await freePort();
   const proc = spawn(
@@ -103,10 +109,13 @@ async function measure(name, server, redis) {
   for (const proto of ["http", "udp"]) {
     const before = cpuOf(pids());
     const redisBefore = redis ? cpuMicros(redis.pid) : 0;
+    const box = boxTicks();
     const r = proto === "http" ? await wrk(server.http, seconds) : await udpLoad(server.udp, seconds);
     const n = proto === "http" ? r.requests : r.ok + r.errors;
     const cpu = cpuOf(pids()) - before;
     const redisCpu = redis ? cpuMicros(redis.pid) - redisBefore : 0;
+    const boxAfter = boxTicks();
+    const idle = (boxAfter.idle - box.idle) / (boxAfter.total - box.total);
     rows.push({
       name,
       proto,
@@ -116,6 +125,7 @@ async function measure(name, server, redis) {
       cpu: cpu / n,
       redisCpu: redisCpu / n,
       errors: r.errors,
+      idle,
     });
   }
   return rows;
@@ -191,12 +201,12 @@ console.log(
   "HTTP: wrk -t1 -c64 keep-alive; UDP: 8 sockets x 16 in flight (the generator shares the 2 cores)",
 );
 console.log(
-  "tracker              proto    req/s    p50 ms   p99 ms   CPU µs/announce (tracker + redis)  errors",
+  "tracker              proto    req/s    p50 ms   p99 ms   CPU µs/announce (tracker + redis)  box idle  errors",
 );
 for (const r of results) {
   const cpu = r.redisCpu > 0 ? `${fmt(r.cpu, 1)} + ${fmt(r.redisCpu, 1)}` : fmt(r.cpu, 1);
   console.log(
-    `${r.name.padEnd(20)} ${r.proto.padEnd(5)} ${fmt(r.rps).padStart(8)} ${fmt(r.p50, 2).padStart(9)} ${fmt(r.p99, 2).padStart(8)}   ${cpu.padStart(22)}  ${r.errors}`,
+    `${r.name.padEnd(20)} ${r.proto.padEnd(5)} ${fmt(r.rps).padStart(8)} ${fmt(r.p50, 2).padStart(9)} ${fmt(r.p99, 2).padStart(8)}   ${cpu.padStart(22)}  ${fmt(100 * r.idle, 0).padStart(6)} %  ${r.errors}`,
   );
 }
 const get = (name, proto) => results.find((r) => r.name === name && r.proto === proto);

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createClient, RESP_TYPES } from "redis";
 import { storageUnavailable } from "./errors.js";
+import { SwarmReplicas } from "./redis-replica.js";
 import { ANNOUNCE, CLAIM, COUNTS, RELEASE, SWEEP } from "./redis-scripts.js";
 import type {
   PeerAnnounce,
@@ -32,14 +33,31 @@ export interface RedisStoreOptions {
   maxSwarms?: number;
   /** A call that takes longer fails as "tracker storage unavailable". Default 2000 ms. */
   timeoutMs?: number;
+  /**
+   * Milliseconds a process answers a swarm's announces from its own copy of the swarm's peers before it
+   * fetches a fresh one (writes and counts always go to Redis at once). Peers announced to other
+   * processes show up in this one's answers at most this late. Default 1000.
+   */
+  peerCacheMs?: number;
 }
 
 type Reply = number | Buffer | Reply[] | null;
+
+/** One announce's outcome in Redis; `snapshot` when one was asked for (see ANNOUNCE). */
+interface Written {
+  complete: number;
+  incomplete: number;
+  downloaded: number;
+  completed: boolean;
+  snapshot?: Buffer[];
+}
 const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.SIMPLE_STRING]: Buffer } as const;
 // Replies as Buffers; no per-command timeout from the client (it makes an AbortSignal and a timer for
 // every command, a fifth of an announce's CPU): the store's shared deadline below does that job.
 const COMMAND = { typeMapping: BUFFERS, timeout: 0 };
 const EMPTY = new Uint8Array(0);
+/** Announces per script run at most (ARGV stays far below Lua's stack limit). */
+const MAX_BATCH = 16;
 
 interface Script {
   source: string;
@@ -63,6 +81,7 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
   private readonly peerTtl: number;
   private readonly maxPeers: number;
   private readonly timeoutMs: number;
+  private readonly replicas: SwarmReplicas;
   private up = false;
   private closed = false;
   private readonly url: string;
@@ -74,6 +93,12 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
     this.peerTtl = options.peerTtl ?? 3600;
     this.maxPeers = options.maxPeersPerSwarm ?? 100_000;
     this.timeoutMs = options.timeoutMs ?? 2000;
+    this.replicas = new SwarmReplicas({
+      ttlMs: options.peerCacheMs ?? 1000,
+      peerTtl: this.peerTtl,
+      maxSwarms: 4096,
+      maxPeers: 1000,
+    });
     this.client = createClient({
       url: options.url,
       // Fail at once while disconnected: an announce must not wait for Redis to come back.
@@ -260,57 +285,102 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
     }
   }
 
+  /**
+   * Writes the announce to Redis (one script run) and answers with Redis's counts and peers picked from
+   * this process's copy of the swarm, fetching a fresh snapshot in the same run when the copy is stale.
+   */
   async announce(a: PeerAnnounce): Promise<PeerList> {
+    const now = Date.now();
+    const replicas = this.replicas;
+    if (replicas.fresh(a.swarm, now)) return this.answer(a, await this.write(a, 0));
+    const pending = replicas.pending(a.swarm);
+    if (pending) {
+      const counts = await this.write(a, 0);
+      await pending.catch(() => undefined);
+      return this.answer(a, counts);
+    }
+    const written = this.write(a, replicas.snapshotSize(a.swarm, a.numwant));
+    replicas.track(a.swarm, written);
+    const r = await written;
+    replicas.load(a.swarm, r.snapshot!, now);
+    return this.answer(a, r);
+  }
+
+  /**
+   * Queues the announce for the next batch; with `snapshot` > 0 its reply also carries the swarm's peers.
+   * Announces of one event-loop turn go to Redis as one script run: per announce that saves Redis a
+   * command and a Lua set-up, and this process a command to encode and a reply to route.
+   */
+  private write(a: PeerAnnounce, snapshot: number): Promise<Written> {
+    if (!this.up || this.closed) return Promise.reject(storageUnavailable());
     const v6 = a.addr.length === 18;
-    const width = v6 ? 18 : 6;
-    const member = Buffer.allocUnsafe(20 + width - 2);
-    member.write(a.peerId, 0, "latin1");
-    a.addr.copy(member, 20, 0, width - 2);
-    const port = a.addr.readUInt16BE(width - 2);
-    const argv = [
-      Buffer.from(a.swarm, "latin1"),
-      member,
-      String(port),
-      a.seeder ? "1" : "0",
-      String(a.event),
-      String(a.numwant),
-      String(a.now),
-      String(this.peerTtl),
-      String(this.maxPeers),
-      a.withPeerIds ? "1" : "0",
-      v6 ? "1" : "0",
-      Math.random().toFixed(6),
-      Math.random().toFixed(6),
-      this.prefix,
-    ];
-    const r = (await this.run(SCRIPTS.announce, this.globalKeys, argv)) as [
-      number,
-      number,
-      number,
-      number,
-      Buffer,
-      Buffer,
-      Buffer,
-      Buffer,
-    ];
-    const ownPeers = r[4];
-    const otherPeers = r[5];
+    const ip = v6 ? 16 : 4;
+    // The batch layout of redis-scripts.ts's ANNOUNCE.
+    const entry = Buffer.allocUnsafe(31 + 20 + ip);
+    entry[0] = a.seeder ? 1 : 0;
+    entry[1] = v6 ? 1 : 0;
+    entry[2] = a.event;
+    entry.writeUInt16BE(snapshot, 3);
+    entry.writeUInt32BE(a.now >>> 0, 5);
+    entry.writeUInt16BE(a.addr.readUInt16BE(ip), 9);
+    entry.write(a.swarm, 11, "latin1");
+    entry.write(a.peerId, 31, "latin1");
+    a.addr.copy(entry, 51, 0, ip);
+    this.queued.push(entry);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject, snapshot: snapshot > 0 });
+      if (this.waiting.length === 1) setImmediate(() => this.flush());
+      else if (this.waiting.length >= MAX_BATCH) this.flush();
+    });
+  }
+
+  private queued: Buffer[] = [];
+  private waiting: { resolve: (w: Written) => void; reject: (e: unknown) => void; snapshot: boolean }[] = [];
+
+  private flush(): void {
+    const waiting = this.waiting;
+    if (waiting.length === 0) return;
+    const argv = [String(this.peerTtl), String(this.maxPeers), this.prefix, Buffer.concat(this.queued)];
+    this.waiting = [];
+    this.queued = [];
+    this.run(SCRIPTS.announce, this.globalKeys, argv).then(
+      (reply) => {
+        const [counts, ...snapshots] = reply as Buffer[];
+        let next = 0;
+        for (let i = 0; i < waiting.length; i++) {
+          const at = i * 13;
+          const w = waiting[i]!;
+          const snapshot = w.snapshot ? snapshots.slice(next, next + 8) : undefined;
+          if (snapshot) next += 8;
+          w.resolve({
+            complete: counts!.readUInt32BE(at),
+            incomplete: counts!.readUInt32BE(at + 4),
+            downloaded: counts!.readUInt32BE(at + 8),
+            completed: counts![at + 12] === 1,
+            snapshot,
+          });
+        }
+      },
+      (error) => {
+        for (const w of waiting) w.reject(error);
+      },
+    );
+  }
+
+  private answer(a: PeerAnnounce, r: Written): PeerList {
+    const picked = this.replicas.answer(a);
     const result: PeerList = {
-      complete: r[0],
-      incomplete: r[1],
-      downloaded: r[2],
-      completed: r[3] === 1,
-      peers4: v6 ? otherPeers : ownPeers,
-      peers6: v6 ? ownPeers : otherPeers,
+      complete: r.complete,
+      incomplete: r.incomplete,
+      downloaded: r.downloaded,
+      completed: r.completed,
+      peers4: picked?.peers4 ?? EMPTY,
+      peers6: picked?.peers6 ?? EMPTY,
     };
     if (a.withPeerIds) {
-      const ids = (b: Buffer) =>
-        Array.from({ length: b.length / 20 }, (_, i) => b.toString("latin1", i * 20, i * 20 + 20));
-      result.ids4 = ids(v6 ? r[7] : r[6]);
-      result.ids6 = ids(v6 ? r[6] : r[7]);
+      result.ids4 = picked?.ids4 ?? [];
+      result.ids6 = picked?.ids6 ?? [];
     }
-    if (result.peers4.length === 0) result.peers4 = EMPTY;
-    if (result.peers6.length === 0) result.peers6 = EMPTY;
     return result;
   }
 
@@ -345,6 +415,7 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
 
   /** Expires what is due; several processes may sweep at once (each script run is atomic). */
   async expire(now: number): Promise<void> {
+    this.replicas.prune(Date.now());
     if (!this.up) return;
     try {
       for (let round = 0; round < 100; round++) {

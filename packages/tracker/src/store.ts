@@ -464,6 +464,57 @@ export class MemoryStore implements SwarmStore {
     };
   }
 
+  /**
+   * Lists (or refreshes) one peer given as its key (peer id + IP bytes), port and expiry, without the
+   * answer `announce` builds; RedisStore's local copies of hot swarms load their snapshots with it.
+   */
+  insertPeer(swarm: string, key: Uint8Array, port: number, seeder: boolean, expires: number): void {
+    const width = key.length === 24 ? 6 : 18;
+    let s = this.swarms.get(swarm);
+    if (s === undefined) {
+      if (this.swarms.size >= this.maxSwarms) return;
+      s = new Swarm();
+      this.swarms.set(swarm, s);
+    }
+    const table = width === 6 ? s.v4 : s.v6;
+    table.probe.set(key);
+    const h = hashKey(table.probe, table.keyWidth);
+    let slot = table.find(h);
+    if (slot === -1) {
+      if (s.size >= this.maxPeersPerSwarm) return;
+      slot = table.insert(h);
+      table.seed[slot] = 2; // new: counted below
+    }
+    const base = slot * width;
+    table.addr.set(key.subarray(20), base);
+    table.addr[base + width - 2] = port >> 8;
+    table.addr[base + width - 1] = port & 255;
+    table.expires[slot] = expires;
+    const was = table.seed[slot]!;
+    table.seed[slot] = seeder ? 1 : 0;
+    if (was === 2) {
+      this.peerCount++;
+      if (width === 18) this.peer6Count++;
+    } else if (was === 1) {
+      s.seeders--;
+      this.seederCount--;
+    } else s.leechers--;
+    if (seeder) {
+      s.seeders++;
+      this.seederCount++;
+    } else s.leechers++;
+  }
+
+  /** Drops a swarm and its peers at once (counts kept); RedisStore's local copies of hot swarms use it. */
+  forget(swarm: string): void {
+    const s = this.swarms.get(swarm);
+    if (s === undefined) return;
+    this.peerCount -= s.size;
+    this.seederCount -= s.seeders;
+    this.peer6Count -= s.v6.count;
+    this.swarms.delete(swarm);
+  }
+
   /** Number of stored peers in one swarm (both families), for tests and stats. */
   size(swarm: string): number {
     return this.swarms.get(swarm)?.size ?? 0;

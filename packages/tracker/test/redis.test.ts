@@ -167,6 +167,27 @@ describe("RedisStore", () => {
   });
 });
 
+describe("RedisStore's copies of hot swarms", () => {
+  it("answer with this process's own announces at once, and with other processes' within peerCacheMs", async () => {
+    const { RedisStore } = await import("../src/redis-store.js");
+    const a = new RedisStore({ url: redis.url, prefix: "copy:", peerCacheMs: 400 });
+    const b = new RedisStore({ url: redis.url, prefix: "copy:", peerCacheMs: 400 });
+    await Promise.all([a.open(), b.open()]);
+    const ask = (store: typeof a, n: number) =>
+      store.announce(peer(n, { now: Math.floor(Date.now() / 1000) }));
+    await ask(a, 1); // A fetches its copy of the swarm
+    await ask(a, 2); // A's own announce: in A's copy at once
+    expect(compactPeers((await ask(a, 3)).peers4).sort()).toEqual(["10.1.0.1:6881", "10.1.0.2:6881"]);
+    await ask(b, 4); // another process: counted at once, listed by A once A's copy is refreshed
+    const early = await ask(a, 3);
+    expect(early.incomplete).toBe(4);
+    expect(compactPeers(early.peers4)).not.toContain("10.1.0.4:6881");
+    await new Promise((r) => setTimeout(r, 450));
+    expect(compactPeers((await ask(a, 3)).peers4)).toContain("10.1.0.4:6881");
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
 describe("two tracker processes sharing one Redis", () => {
   it("libtorrent sessions announcing to A and to B find each other and finish; scrapes agree", async () => {
     const dir = tempDir();
