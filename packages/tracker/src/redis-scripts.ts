@@ -96,6 +96,13 @@ local function one(pos)
     local n = redis.call('ZCARD', key)
     if i % 2 == 1 then complete = complete + n else incomplete = incomplete + n end
   end
+  -- WebSocket peers of every process are in the swarm's counts too.
+  if K > 0 then
+    redis.call('ZREMRANGEBYSCORE', prefix .. 'w:' .. swarm, '-inf', '(' .. now)
+    redis.call('ZREMRANGEBYSCORE', prefix .. 'wS:' .. swarm, '-inf', '(' .. now)
+  end
+  local ws, wsSeeders = redis.call('ZCARD', prefix .. 'w:' .. swarm), redis.call('ZCARD', prefix .. 'wS:' .. swarm)
+  complete, incomplete = complete + wsSeeders, incomplete + ws - wsSeeders
   counts[#counts + 1] = struct.pack('>IIIB', complete, incomplete, downloaded, completed)
   return at + width
 end
@@ -108,12 +115,34 @@ table.insert(snaps, 1, table.concat(counts))
 return snaps
 `;
 
-/** KEYS: s4, l4, s6, l6, done. ARGV: swarm. Returns complete, incomplete, downloaded. */
+/**
+ * KEYS: s4, l4, s6, l6, done, w, wS. ARGV: swarm, now. Returns complete, incomplete, downloaded: HTTP and
+ * UDP peers, plus the WebSocket peers of every process (expired ones, of a process killed without
+ * leaving, dropped first).
+ */
 export const COUNTS = `
--- Like the in-memory store, peers count until the sweep removes them.
+-- Like the in-memory store, HTTP and UDP peers count until the sweep removes them.
 local function live(key) return redis.call('ZCARD', key) end
+local cut = '(' .. ARGV[2]
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', cut)
+redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', cut)
+local ws, wsSeeders = live(KEYS[6]), live(KEYS[7])
 local done = tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '0')
-return { live(KEYS[1]) + live(KEYS[3]), live(KEYS[2]) + live(KEYS[4]), done }
+return { live(KEYS[1]) + live(KEYS[3]) + wsSeeders, live(KEYS[2]) + live(KEYS[4]) + ws - wsSeeders, done }
+`;
+
+/** KEYS: w, wS. ARGV: expires, member, seeder (1/0). Lists a WebSocket peer, and as a seeder or not. */
+export const WS_JOIN = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] == '1' then redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2]) else redis.call('ZREM', KEYS[2], ARGV[2]) end
+return 0
+`;
+
+/** KEYS: w, wS. ARGV: member. */
+export const WS_LEAVE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 0
 `;
 
 /**

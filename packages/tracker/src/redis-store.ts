@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import { createClient, RESP_TYPES } from "redis";
 import { storageUnavailable } from "./errors.js";
 import { SwarmReplicas } from "./redis-replica.js";
-import { ANNOUNCE, CLAIM, COUNTS, RELEASE, SWEEP } from "./redis-scripts.js";
+import { ANNOUNCE, CLAIM, COUNTS, RELEASE, SWEEP, WS_JOIN, WS_LEAVE } from "./redis-scripts.js";
 import type {
   PeerAnnounce,
   PeerList,
@@ -147,13 +147,25 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
     return m;
   }
 
-  async wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void> {
-    const key = this.key("w", swarm);
-    await this.send(["ZADD", key, String(expires), this.wsMember(peer)]);
+  // `w` lists every WebSocket peer of a swarm, `wS` its seeders (same members and scores): the swarm's
+  // counts add them to the HTTP and UDP peers (the scripts read both), on every process.
+  async wsJoin(swarm: string, peer: WsAddress, expires: number, seeder: boolean): Promise<void> {
+    const member = this.wsMember(peer);
+    await this.send([
+      "EVAL",
+      WS_JOIN,
+      "2",
+      this.key("w", swarm),
+      this.key("wS", swarm),
+      String(expires),
+      member,
+      seeder ? "1" : "0",
+    ]);
   }
 
   async wsLeave(swarm: string, peer: WsAddress): Promise<void> {
-    await this.send(["ZREM", this.key("w", swarm), this.wsMember(peer)]);
+    const member = this.wsMember(peer);
+    await this.send(["EVAL", WS_LEAVE, "2", this.key("w", swarm), this.key("wS", swarm), member]);
   }
 
   // One key per swarm + peer_id, holding the owning node + connection, expiring with the peer's
@@ -391,8 +403,11 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
       this.key("s6", swarm),
       this.key("l6", swarm),
       this.key("done"),
+      this.key("w", swarm),
+      this.key("wS", swarm),
     ];
-    const r = (await this.run(SCRIPTS.counts, keys, [Buffer.from(swarm, "latin1")])) as number[];
+    const now = String(Math.floor(Date.now() / 1000));
+    const r = (await this.run(SCRIPTS.counts, keys, [Buffer.from(swarm, "latin1"), now])) as number[];
     return { complete: r[0]!, incomplete: r[1]!, downloaded: r[2]! };
   }
 

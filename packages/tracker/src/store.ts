@@ -78,8 +78,11 @@ export interface SignalMessage {
 /** Cross-process WebSocket signalling, offered by shared stores (Redis pub/sub). */
 export interface SignalBus {
   readonly node: string;
-  /** Lists a WebSocket peer in a swarm until `expires` (seconds). */
-  wsJoin(swarm: string, peer: WsAddress, expires: number): Promise<void>;
+  /**
+   * Lists a WebSocket peer in a swarm until `expires` (seconds), as a seeder or a leecher: the store's
+   * counts of the swarm include it.
+   */
+  wsJoin(swarm: string, peer: WsAddress, expires: number, seeder: boolean): Promise<void>;
   wsLeave(swarm: string, peer: WsAddress): Promise<void>;
   /**
    * Claims `peer.peerId` in a swarm for this connection for `ttl` seconds (or renews its own claim):

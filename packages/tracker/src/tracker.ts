@@ -12,6 +12,7 @@ import {
   MemoryStore,
   type PeerList,
   type StoreTotals,
+  type SwarmCounts,
   type SwarmStore,
 } from "./store.js";
 import { torrentHashes } from "./torrent-hashes.js";
@@ -310,7 +311,36 @@ export class Tracker extends EventEmitter {
     }
   }
 
+  /**
+   * The WebSocket peers of a swarm in this process, for a store that does not hold them itself (the
+   * in-memory store); a shared store counts every process's WebSocket peers in its own counts.
+   */
+  private localWs?: (swarm: string) => { seeders: number; peers: number };
+
+  /** Called by the WebSocket tracker: its peers join the swarm's counts on every protocol. */
+  countWebSocketPeers(counts: (swarm: string) => { seeders: number; peers: number }): void {
+    if (this.store.signals === undefined) this.localWs = counts;
+  }
+
+  private withWs<T extends { complete: number; incomplete: number }>(swarm: string, c: T): T {
+    if (this.localWs === undefined) return c;
+    const ws = this.localWs(swarm);
+    if (ws.peers === 0) return c;
+    return { ...c, complete: c.complete + ws.seeders, incomplete: c.incomplete + ws.peers - ws.seeders };
+  }
+
+  /** A swarm's counts over every protocol. */
+  counts(swarm: string): SwarmCounts | Promise<SwarmCounts> {
+    const c = this.store.counts(swarm);
+    return c instanceof Promise ? c.then((v) => this.withWs(swarm, v)) : this.withWs(swarm, c);
+  }
+
   private finish(swarm: string, r: PeerList): AnnounceOutput {
+    if (this.localWs !== undefined) {
+      const ws = this.localWs(swarm);
+      r.complete += ws.seeders;
+      r.incomplete += ws.peers - ws.seeders;
+    }
     if (r.completed) this.metrics.completed++;
     if (!(this.store instanceof MemoryStore)) this.lastDownloaded.set(swarm, r.downloaded);
     const out = r as AnnounceOutput;
@@ -323,7 +353,7 @@ export class Tracker extends EventEmitter {
   async scrape(infoHashes: string[], protocol: Protocol): Promise<ScrapeEntry[]> {
     const swarms = this.scrapeSwarms(infoHashes, protocol);
     const out: ScrapeEntry[] = [];
-    for (const [infoHash, swarm] of swarms) out.push({ infoHash, ...(await this.store.counts(swarm)) });
+    for (const [infoHash, swarm] of swarms) out.push({ infoHash, ...(await this.counts(swarm)) });
     return out;
   }
 
@@ -332,7 +362,7 @@ export class Tracker extends EventEmitter {
     if (!(this.store instanceof MemoryStore)) return undefined;
     const swarms = this.scrapeSwarms(infoHashes, protocol);
     const out: ScrapeEntry[] = [];
-    for (const [infoHash, swarm] of swarms) out.push({ infoHash, ...this.store.counts(swarm) });
+    for (const [infoHash, swarm] of swarms) out.push({ infoHash, ...(this.counts(swarm) as SwarmCounts) });
     return out;
   }
 

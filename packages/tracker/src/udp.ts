@@ -6,7 +6,7 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { RequestError } from "./errors.js";
 import { normalizeIp, writeIpv4, writeIpv6 } from "./ip.js";
 import type { AnnounceEvent } from "./store.js";
-import type { AnnounceOutput, Tracker } from "./tracker.js";
+import type { AnnounceOutput, ScrapeEntry, Tracker } from "./tracker.js";
 
 const PROTOCOL_ID_HI = 0x417;
 const PROTOCOL_ID_LO = 0x27101980;
@@ -180,7 +180,8 @@ export class UdpTracker {
         const r = this.announce(width, msg, tx, ip);
         return r instanceof Promise ? r.catch((e) => this.refuse(tx, e, msg.length)) : r;
       }
-      return this.scrape(msg, tx);
+      const r = this.scrape(msg, tx);
+      return r instanceof Promise ? r.catch((e) => this.refuse(tx, e, msg.length)) : r;
     } catch (error) {
       return this.refuse(tx, error, msg.length);
     }
@@ -233,27 +234,15 @@ export class UdpTracker {
     return announceReply(width, tx, r);
   }
 
-  private scrape(msg: Buffer, tx: number): Buffer {
+  private scrape(msg: Buffer, tx: number): Buffer | Promise<Buffer> {
     const count = Math.floor((msg.length - 16) / 20);
     if (count === 0) throw new RequestError("scrape packet has no info hash");
     if (count > MAX_SCRAPE) throw new RequestError(`too many info hashes (most ${MAX_SCRAPE})`);
-    const out = Buffer.alloc(8 + count * 12);
-    out.writeUInt32BE(2, 0);
-    out.writeUInt32BE(tx, 4);
     const hashes: string[] = [];
     for (let i = 0; i < count; i++) hashes.push(msg.toString("latin1", 16 + i * 20, 36 + i * 20));
-    const entries = this.tracker.scrapeSync(hashes, "udp") ?? [];
-    // Hashes not served keep zeros in their place: the answer is positional.
-    let e = 0;
-    for (let i = 0; i < count && e < entries.length; i++) {
-      const entry = entries[e]!;
-      if (entry.infoHash !== hashes[i]) continue;
-      out.writeUInt32BE(entry.complete, 8 + i * 12);
-      out.writeUInt32BE(entry.downloaded, 12 + i * 12);
-      out.writeUInt32BE(entry.incomplete, 16 + i * 12);
-      e++;
-    }
-    return out;
+    const entries = this.tracker.scrapeSync(hashes, "udp");
+    if (entries) return scrapeReply(tx, hashes, entries);
+    return this.tracker.scrape(hashes, "udp").then((e) => scrapeReply(tx, hashes, e));
   }
 
   async close(): Promise<void> {
@@ -319,5 +308,22 @@ export function errorPacket(tx: number, message: string, limit = Number.POSITIVE
   out.writeUInt32BE(3, 0);
   out.writeUInt32BE(tx, 4);
   text.copy(out, 8);
+  return out;
+}
+
+function scrapeReply(tx: number, hashes: string[], entries: ScrapeEntry[]): Buffer {
+  const out = Buffer.alloc(8 + hashes.length * 12);
+  out.writeUInt32BE(2, 0);
+  out.writeUInt32BE(tx, 4);
+  // Hashes not served keep zeros in their place: the answer is positional.
+  let e = 0;
+  for (let i = 0; i < hashes.length && e < entries.length; i++) {
+    const entry = entries[e]!;
+    if (entry.infoHash !== hashes[i]) continue;
+    out.writeUInt32BE(entry.complete, 8 + i * 12);
+    out.writeUInt32BE(entry.downloaded, 12 + i * 12);
+    out.writeUInt32BE(entry.incomplete, 16 + i * 12);
+    e++;
+  }
   return out;
 }

@@ -123,6 +123,10 @@ export class WsTracker {
     this.heartbeat.unref();
     this.bus = tracker.store.signals;
     this.bus?.onSignal((m) => this.onSignal(m));
+    tracker.countWebSocketPeers((key) => {
+      const swarm = this.swarms.get(key);
+      return { seeders: swarm?.seeders.size ?? 0, peers: swarm?.list.length ?? 0 };
+    });
   }
 
   /** Peers connected over WebSocket across all swarms. */
@@ -305,20 +309,15 @@ export class WsTracker {
     if (event === "completed" && !swarm.seeders.has(peer)) void tracker.countCompleted(key);
     if (msg.left === 0 || event === "completed") swarm.seeders.add(peer);
     else swarm.seeders.delete(peer);
-    this.send(peer, {
-      action: "announce",
-      interval: this.interval,
-      info_hash: infoHash,
-      complete: swarm.seeders.size,
-      incomplete: swarm.list.length - swarm.seeders.size,
-    });
+    const seeder = swarm.seeders.has(peer);
     if (this.bus) {
       const me = this.address(peer);
       void this.bus
-        .wsJoin(key, me, Math.floor(tracker.clock() / 1000) + this.claimTtl())
+        .wsJoin(key, me, Math.floor(tracker.clock() / 1000) + this.claimTtl(), seeder)
         .catch((e) => this.tracker.emit("warning", e));
       void this.bus.wsClaim(key, me, this.claimTtl()).catch(() => undefined);
     }
+    this.answerAnnounce(peer, key, infoHash, swarm.seeders.size, swarm.list.length);
     if (offers.length === 0) return;
     if (this.bus) {
       this.offerAcross(peer, key, infoHash, offers);
@@ -494,17 +493,37 @@ export class WsTracker {
 
   private sendScrape(peer: WsPeer, entries: ScrapeEntry[]): void {
     const files: Record<string, { complete: number; incomplete: number; downloaded: number }> = {};
-    for (const e of entries) {
-      const key = this.tracker.lookup(e.infoHash) ?? e.infoHash;
-      const ws = this.swarms.get(key);
-      const seeders = ws?.seeders.size ?? 0;
-      files[e.infoHash] = {
-        complete: e.complete + seeders,
-        incomplete: e.incomplete + (ws ? ws.list.length - seeders : 0),
-        downloaded: e.downloaded,
-      };
-    }
+    for (const e of entries)
+      files[e.infoHash] = { complete: e.complete, incomplete: e.incomplete, downloaded: e.downloaded };
     this.send(peer, { action: "scrape", files });
+  }
+
+  /**
+   * The announce answer, with the swarm's counts over every protocol (and every process, with a shared
+   * store); this process's own WebSocket counts when the store cannot be reached.
+   */
+  private answerAnnounce(peer: WsPeer, key: string, infoHash: string, seeders: number, peers: number): void {
+    const send = (complete: number, incomplete: number) =>
+      this.send(peer, {
+        action: "announce",
+        interval: this.interval,
+        info_hash: infoHash,
+        complete,
+        incomplete,
+      });
+    let counts: ReturnType<Tracker["counts"]>;
+    try {
+      counts = this.tracker.counts(key);
+    } catch {
+      send(seeders, peers - seeders);
+      return;
+    }
+    if (!(counts instanceof Promise)) send(counts.complete, counts.incomplete);
+    else
+      counts.then(
+        (c) => send(c.complete, c.incomplete),
+        () => send(seeders, peers - seeders),
+      );
   }
 
   private leave(peer: WsPeer, key: string): void {

@@ -1,6 +1,8 @@
 // What holds for the in-memory store holds for Redis: the same HTTP and UDP tests on both — the
 // allowlist, bad input, BEP 41 options, IPv6, stopped peers, scrape, the dictionary form.
+import { once } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { type RunningTracker, type StartTrackerOptions, startTracker } from "../src/index.js";
 import { announce, compactPeers, decode, get, hex20, pct, peerIdBytes, text } from "./helpers.js";
 import { RedisServer } from "./redis-server.js";
@@ -79,6 +81,72 @@ describe.each(["memory", "redis"] as const)("%s store", (kind) => {
     const p6 = Buffer.from(second.peers6);
     expect(p6.length).toBe(18);
     expect(p6.readUInt16BE(16)).toBe(6001);
+  });
+
+  it("counts WebSocket, HTTP and UDP peers of a torrent as one swarm on every protocol", async () => {
+    const h = fresh();
+    const t = await start({ allow: [h], ws: true });
+    const binary = Buffer.from(h, "hex").toString("latin1");
+    // A browser seeder over WebSocket.
+    const ws = new WebSocket(t.wsUrl!);
+    await once(ws, "open");
+    const wsAnswer = () =>
+      once(ws, "message").then(([d]) => JSON.parse((d as Buffer).toString()) as Record<string, unknown>);
+    const joined = wsAnswer();
+    ws.send(
+      JSON.stringify({
+        action: "announce",
+        info_hash: binary,
+        peer_id: "-WW0001-000000000001",
+        numwant: 0,
+        left: 0,
+        event: "started",
+      }),
+    );
+    expect(await joined).toMatchObject({ complete: 1, incomplete: 0 });
+    // An HTTP leecher: its answer counts the browser seeder (which it cannot be given as a peer).
+    const http = (await announce(t.httpUrl!, { infoHash: h, peerId: peerIdBytes(1), port: 7001 })).data;
+    expect(http).toMatchObject({ complete: 1, incomplete: 1 });
+    expect(compactPeers(http.peers)).toEqual([]);
+    // A UDP leecher, then a UDP scrape.
+    const c = new UdpClient("127.0.0.1", Number(new URL(t.udpUrl!.replace("udp:", "http:")).port));
+    clients.push(c);
+    const id = await c.connect();
+    const udp = await c.request(
+      announcePacket({ connectionId: id, tx: 1, infoHash: h, peerId: peerIdBytes(2), port: 7002 }),
+    );
+    expect([udp.readUInt32BE(12), udp.readUInt32BE(16)]).toEqual([2, 1]); // leechers, seeders
+    const scrapePacket = Buffer.alloc(36);
+    id.copy(scrapePacket, 0);
+    scrapePacket.writeUInt32BE(2, 8);
+    scrapePacket.writeUInt32BE(9, 12);
+    Buffer.from(h, "hex").copy(scrapePacket, 16);
+    const scraped = await c.request(scrapePacket);
+    expect([scraped.readUInt32BE(8), scraped.readUInt32BE(12), scraped.readUInt32BE(16)]).toEqual([1, 0, 2]);
+    // HTTP scrape and a WebSocket announce and scrape agree.
+    const files = decode(
+      (await get(`${t.httpUrl!.replace("announce", "scrape")}?info_hash=${pct(Buffer.from(h, "hex"))}`)).body,
+    ).files;
+    expect(Object.values(files)).toEqual([{ complete: 1, incomplete: 2, downloaded: 0 }]);
+    const again = wsAnswer();
+    ws.send(
+      JSON.stringify({
+        action: "announce",
+        info_hash: binary,
+        peer_id: "-WW0001-000000000001",
+        numwant: 0,
+        left: 0,
+      }),
+    );
+    expect(await again).toMatchObject({ complete: 1, incomplete: 2 });
+    const scrape = wsAnswer();
+    ws.send(JSON.stringify({ action: "scrape", info_hash: binary }));
+    expect(((await scrape).files as Record<string, unknown>)[binary]).toEqual({
+      complete: 1,
+      incomplete: 2,
+      downloaded: 0,
+    });
+    ws.terminate();
   });
 
   it("UDP: announces with BEP 41 options, refuses truncated ones and unknown hashes", async () => {

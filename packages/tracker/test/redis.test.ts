@@ -294,7 +294,9 @@ describe("WebSocket signalling across processes", () => {
         event: "started",
         offers: [{ offer: { type: "offer", sdp: "v=0 a" }, offer_id: oid }],
       });
-      expect(await onA.next()).toMatchObject({ action: "announce", info_hash: ih });
+      // Both browser peers, one on each process, are in the swarm's counts on both.
+      expect(await onA.next()).toMatchObject({ action: "announce", info_hash: ih, incomplete: 2 });
+      expect(await scrape(b.http, hash)).toMatchObject({ complete: 0, incomplete: 2 });
       const offer = await onB.next();
       expect(offer).toMatchObject({ offer: { type: "offer", sdp: "v=0 a" }, offer_id: oid, peer_id: pid(1) });
       // A forged answer (an offer id B never got) is refused; the real one reaches A.
