@@ -53,11 +53,29 @@ export function parsePieceLength(text: string | undefined): number | "auto" {
 
 /** --threads N: a whole count from 1 to 256; undefined when not given (the library's default). */
 export function parseThreads(text: string | undefined, what = "--threads"): number | undefined {
+  return parseCount(text, what, { max: 256, unit: "count" });
+}
+
+/**
+ * A whole number from `min` to `max` (`unit` names what it counts, for the error); undefined when not
+ * given.
+ */
+export function parseCount(
+  text: string | undefined,
+  what: string,
+  {
+    min = 1,
+    max = Number.MAX_SAFE_INTEGER,
+    unit = "whole number",
+  }: { min?: number; max?: number; unit?: string } = {},
+): number | undefined {
   if (text === undefined) return undefined;
-  const threads = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(threads >= 1 && threads <= 256))
-    throw new UsageError(`${what}: "${text}" is not a count from 1 to 256`);
-  return threads;
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= min && n <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `${min}-${max}`;
+    throw new UsageError(`${what}: "${text}" is not a ${unit} (${range})`);
+  }
+  return n;
 }
 
 /** A port: 0-65535 (0: any free one); "off" too when `off` is allowed. `fallback` when not given. */

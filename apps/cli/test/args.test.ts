@@ -22,7 +22,7 @@ describe("argument parsers", () => {
     expect(parseThreads("1")).toBe(1);
     expect(parseThreads("256")).toBe(256);
     for (const bad of ["0", "257", "-1", "2.5", "two", "", "1e2"])
-      expect(() => parseThreads(bad), bad).toThrow("is not a count from 1 to 256");
+      expect(() => parseThreads(bad), bad).toThrow("is not a count (1-256)");
   });
 
   it("ports are 0-65535, with off where a listener can be turned off", () => {

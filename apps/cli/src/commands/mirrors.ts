@@ -1,7 +1,7 @@
 import { type CheckMirrorsReport, checkMirrors, type WebSeedClient } from "@seedpress/mirrors";
 import type { TorrentMeta } from "@seedpress/torrent";
-import { parseCommandArgs } from "../args.js";
-import { type Command, UsageError } from "../command.js";
+import { parseCommandArgs, parseCount } from "../args.js";
+import type { Command } from "../command.js";
 import { print, printJson } from "../output.js";
 import { createProgressBar } from "../progress.js";
 import { loadTorrent } from "./load-torrent.js";
@@ -48,24 +48,16 @@ Usage: seedpress mirrors <file.torrent> [--mirror URL]... [options]
     return runMirrorCheck(meta, {
       mirrors: values.mirror,
       urlList: !values["no-url-list"],
-      pieces: values.pieces === "all" ? "all" : count(values.pieces, "--pieces"),
-      concurrency: count(values.concurrency, "--concurrency"),
-      timeout: count(values.timeout, "--timeout"),
-      seed: count(values.seed, "--seed", 0),
+      pieces: values.pieces === "all" ? "all" : parseCount(values.pieces, "--pieces"),
+      concurrency: parseCount(values.concurrency, "--concurrency"),
+      timeout: parseCount(values.timeout, "--timeout", { unit: "number of seconds" }),
+      seed: parseCount(values.seed, "--seed", { min: 0 }),
       origin: values.origin,
       clients: values.clients?.split(",").map((c) => c.trim()) as WebSeedClient[] | undefined,
       json: values.json,
     });
   },
 };
-
-function count(text: string | undefined, what: string, min = 1): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min)
-    throw new UsageError(`${what} "${text}" is not a whole number of at least ${min}`);
-  return value;
-}
 
 type RunOptions = NonNullable<Parameters<typeof checkMirrors>[1]> & { json?: boolean };
 

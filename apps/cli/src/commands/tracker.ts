@@ -5,17 +5,9 @@ import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type RunningTracker, startTracker } from "@seedpress/tracker";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, parseCount, parsePort } from "../args.js";
 import { type Command, UsageError } from "../command.js";
 import { printJson } from "../output.js";
-
-function port(text: string | undefined, flag: string, fallback: number): number | false {
-  if (text === undefined) return fallback;
-  if (text === "off") return false;
-  if (!/^\d+$/.test(text) || Number(text) > 65535)
-    throw new UsageError(`${flag}: "${text}" is not a port (0-65535, or off)`);
-  return Number(text);
-}
 
 /** Control characters (from file names) shown escaped, never sent to the terminal raw. */
 function printable(text: string): string {
@@ -27,18 +19,8 @@ function printable(text: string): string {
   return out;
 }
 
-function seconds(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new UsageError(`${flag}: "${text}" is not a number of seconds`);
-  return Number(text);
-}
-
 function workerCount(text: string | undefined, store: string | undefined): number {
-  if (text === undefined) return 1;
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 256)
-    throw new UsageError(`--workers: "${text}" is not a number of processes (1-256)`);
-  const n = Number(text);
+  const n = parseCount(text, "--workers", { max: 256, unit: "number of processes" }) ?? 1;
   if (n > 1 && store === undefined)
     throw new UsageError(
       "--workers needs --store redis://HOST:PORT/DB: each process's in-memory store would see only its own peers",
@@ -96,12 +78,12 @@ async function dbPath(values: Values): Promise<string | undefined> {
 }
 
 async function start(values: Values, quiet: boolean): Promise<RunningTracker> {
-  const httpPort = port(values["http-port"], "--http-port", 6969);
-  const udpPort = port(values["udp-port"], "--udp-port", 6969);
+  const httpPort = parsePort(values["http-port"], "--http-port", 6969, { off: true });
+  const udpPort = parsePort(values["udp-port"], "--udp-port", 6969, { off: true });
   if (httpPort === false && udpPort === false)
     throw new UsageError("--http-port off and --udp-port off: nothing to serve");
   if (values.ws && httpPort === false) throw new UsageError("--ws needs the HTTP port");
-  const interval = seconds(values.interval, "--interval");
+  const interval = parseCount(values.interval, "--interval", { unit: "number of seconds" });
   return startTracker({
     host: values.host ?? "127.0.0.1",
     httpPort,
