@@ -1,8 +1,8 @@
 // Start-up check of the served files against the torrents they belong to. A web seed that serves a changed
 // file poisons the swarm (libtorrent bans a web seed on its first bad piece), so such files are refused.
-import { readFile, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
-import { parseTorrent, type TorrentMeta, verifyTorrent } from "@seedpress/torrent";
+import { parseTorrent, readTorrentFile, type TorrentMeta, verifyTorrent } from "@seedpress/torrent";
 import { WebseedError } from "./errors.js";
 import type { Webseed } from "./webseed.js";
 
@@ -50,9 +50,10 @@ async function load(source: ServedTorrent["torrent"]): Promise<TorrentMeta> {
   if (typeof source === "string") {
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(source);
+      // Bounded and regular files only: a FIFO or /dev/zero given by mistake is refused, not read.
+      bytes = await readTorrentFile(source);
     } catch (error) {
-      throw new WebseedError("ERR_WEBSEED_TORRENT", `cannot read ${source}`, { cause: error });
+      throw new WebseedError("ERR_WEBSEED_TORRENT", (error as Error).message, { cause: error });
     }
     try {
       return parseTorrent(bytes);
@@ -117,7 +118,7 @@ export async function checkTorrents(
       if (file.padding) continue;
       const key = meta.singleFile ? basePath : `${basePath}/${file.pathSegments.join("/")}`;
       const checked: CheckedFile = { path: key, ok: true };
-      byPath.set(meta.singleFile ? file.path : file.path, checked);
+      byPath.set(file.path, checked);
       entry.files.push(checked);
       const full = join(webseed.root, ...key.split("/"));
       const real = await realpath(full).catch(() => undefined);

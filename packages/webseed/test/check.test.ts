@@ -1,4 +1,5 @@
 // Start-up check against torrents made by mktorrent: changed files are refused, good ones served and pinned.
+import { execFileSync } from "node:child_process";
 import { appendFileSync, closeSync, openSync, utimesSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -92,6 +93,14 @@ it("a missing file and an unreadable torrent", async () => {
   await expect(checkTorrents(ws.webseed, [{ torrent: new Uint8Array([1, 2, 3]) }])).rejects.toMatchObject({
     code: "ERR_WEBSEED_TORRENT",
   });
+  // A torrent path given by mistake: a device or a FIFO is refused at once, not read (or waited on).
+  const fifo = join(content.root, "not-a-torrent.fifo");
+  execFileSync("mkfifo", [fifo]);
+  for (const path of ["/dev/zero", fifo])
+    await expect(checkTorrents(ws.webseed, [{ torrent: path }])).rejects.toMatchObject({
+      code: "ERR_WEBSEED_TORRENT",
+      message: expect.stringMatching(/not a \.torrent file/),
+    });
   await expect(
     checkTorrents(ws.webseed, [{ torrent: torrents.singleTorrent, path: "../x" }]),
   ).rejects.toMatchObject({
