@@ -43,6 +43,12 @@ export interface RedisStoreOptions {
 
 type Reply = number | Buffer | Reply[] | null;
 
+interface Waiter {
+  resolve: (w: Written) => void;
+  reject: (e: unknown) => void;
+  snapshot: boolean;
+}
+
 /** One announce's outcome in Redis; `snapshot` when one was asked for (see ANNOUNCE). */
 interface Written {
   complete: number;
@@ -338,23 +344,36 @@ export class RedisStore extends EventEmitter implements SwarmStore, SignalBus {
     entry.write(a.swarm, 11, "latin1");
     entry.write(a.peerId, 31, "latin1");
     a.addr.copy(entry, 51, 0, ip);
-    this.queued.push(entry);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject, snapshot: snapshot > 0 });
-      if (this.waiting.length === 1) setImmediate(() => this.flush());
-      else if (this.waiting.length >= MAX_BATCH) this.flush();
+      const waiter = { resolve, reject, snapshot: snapshot > 0 };
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => {
+          this.flushing = false;
+          this.flush();
+        });
+      }
+      this.queued.push(entry);
+      this.waiting.push(waiter);
+      if (this.waiting.length >= MAX_BATCH) this.flush();
     });
   }
 
+  private flushing = false;
   private queued: Buffer[] = [];
-  private waiting: { resolve: (w: Written) => void; reject: (e: unknown) => void; snapshot: boolean }[] = [];
+  private waiting: Waiter[] = [];
 
   private flush(): void {
-    const waiting = this.waiting;
-    if (waiting.length === 0) return;
-    const argv = [String(this.peerTtl), String(this.maxPeers), this.prefix, Buffer.concat(this.queued)];
-    this.waiting = [];
+    if (this.waiting.length === 0) return;
+    const [queued, waiting] = [this.queued, this.waiting];
     this.queued = [];
+    this.waiting = [];
+    this.sendBatch(queued, waiting);
+  }
+
+  /** One script run for a batch of packed announces. */
+  private sendBatch(queued: Buffer[], waiting: Waiter[]): void {
+    const argv = [String(this.peerTtl), String(this.maxPeers), this.prefix, Buffer.concat(queued)];
     this.run(SCRIPTS.announce, this.globalKeys, argv).then(
       (reply) => {
         const [counts, ...snapshots] = reply as Buffer[];
