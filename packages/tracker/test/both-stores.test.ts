@@ -73,6 +73,20 @@ describe.each(["memory", "redis"] as const)("%s store", (kind) => {
     expect(Object.values(files)).toEqual([{ complete: 1, incomplete: 1, downloaded: 0 }]);
   });
 
+  it("answers a new peer of a full swarm without storing it (maxPeersPerSwarm)", async () => {
+    const h = fresh();
+    const t = await start({ allow: [h], udpPort: false, maxPeersPerSwarm: 2 });
+    const url = t.httpUrl!;
+    await announce(url, { infoHash: h, peerId: peerIdBytes(1), port: 7001, left: 0 });
+    await announce(url, { infoHash: h, peerId: peerIdBytes(2), port: 7002 });
+    const third = (await announce(url, { infoHash: h, peerId: peerIdBytes(3), port: 7003 })).data;
+    expect(third).toMatchObject({ complete: 1, incomplete: 1 });
+    expect(compactPeers(third.peers).sort()).toEqual(["127.0.0.1:7001", "127.0.0.1:7002"]);
+    // A stored peer still re-announces (and turns seeder) in a full swarm.
+    const again = (await announce(url, { infoHash: h, peerId: peerIdBytes(2), port: 7002, left: 0 })).data;
+    expect(again).toMatchObject({ complete: 2, incomplete: 0 });
+  });
+
   it("serves IPv6 clients with 18-byte peers6", async () => {
     const h = fresh();
     const t = await start({ host: "::1", allow: [h], udpPort: false });
