@@ -1,11 +1,12 @@
 // The serving of bytes: one exact range of an open file onto the response, with back-pressure, from pooled
-// buffers. Small ranges go out in one read and one `res.end` (headers and body in one writev); larger ones
-// stream in chunks.
+// buffers. Small ranges go out in one read and one `res.end` (headers and body in one writev); larger ones,
+// and paced ones, stream in chunks (a paced response waits for credit before each read, holding no buffer).
 import { read, readSync } from "node:fs";
 import { BufferPool, type Loan } from "./buffer-pool.js";
 import type { RequestContext } from "./context.js";
 import type { FileCache, OpenFile } from "./file-cache.js";
 import { InlineReads } from "./inline-reads.js";
+import { type Pacer, paceThrough } from "./pacer.js";
 import type { FileStats } from "./stats.js";
 
 const SMALL_READ = 64 * 1024;
@@ -24,6 +25,8 @@ export interface Reply {
   status: number;
   headers: string[];
   stat: FileStats;
+  /** Bandwidth pacers to wait on before each read (slow lane, per client, global); empty: full speed. */
+  pacers: readonly Pacer[];
 }
 
 export interface ByteSink {
@@ -52,7 +55,7 @@ export class ByteReader {
   /** Sends `reply`; the file is acquired here and released once no read uses its fd. */
   send(ctx: RequestContext, reply: Reply): void {
     this.cache.acquire(reply.file);
-    if (reply.length <= this.small.size) this.readOnce(ctx, reply);
+    if (reply.length <= this.small.size && reply.pacers.length === 0) this.readOnce(ctx, reply);
     else this.stream(ctx, reply);
   }
 
@@ -90,9 +93,9 @@ export class ByteReader {
     ctx.res.end(buffer.subarray(0, n), () => this.small.give(buffer));
   }
 
-  /** A buffer for the next chunk: a large one while the budget lasts, else a small one. */
-  private loan(): Loan {
-    const large = this.large.lend();
+  /** A buffer for the next chunk: a large one while the budget lasts (and it is needed), else a small one. */
+  private loan(want: number): Loan {
+    const large = want > this.small.size ? this.large.lend() : undefined;
     if (large) return large;
     const buffer = this.small.take();
     let out = true;
@@ -127,14 +130,22 @@ export class ByteReader {
         this.cache.release(file);
       }
     };
+    // Paced responses read one slice at a time, the narrowest pacer's (see Pacer.slice).
+    const slice = reply.pacers.reduce((m, p) => Math.min(m, p.slice(this.large.size)), this.large.size);
+    const alive = () => !res.destroyed;
     const pump = (): void => {
       if (res.destroyed) {
         release();
         return;
       }
-      const loan = this.loan();
+      const size = Math.min(remaining, slice);
+      if (reply.pacers.length === 0) readChunk(size);
+      else paceThrough(reply.pacers, size, alive, () => (res.destroyed ? release() : readChunk(size)));
+    };
+    const readChunk = (size: number): void => {
+      const loan = this.loan(size);
       const { buffer } = loan;
-      const want = Math.min(remaining, buffer.length);
+      const want = Math.min(size, buffer.length);
       read(file.fd, buffer, 0, want, position, (error, n) => {
         if (res.destroyed || error || n !== want) {
           loan.back();

@@ -1,5 +1,5 @@
-// From an open file to a reply: pins, preconditions (304/412), the Range header (206/416), the policy and
-// the bandwidth caps (503), then the headers; the bytes themselves are ByteReader's job.
+// From an open file to a reply: pins, preconditions (304/412), the Range header (206/416), the policy (503
+// or a slow lane) and the bandwidth caps (pacing), then the headers; the bytes themselves are ByteReader's job.
 
 import type { Answers } from "./answers.js";
 import { evaluatePreconditions, ifRangeAllows } from "./conditional.js";
@@ -7,6 +7,7 @@ import type { RequestContext } from "./context.js";
 import type { FileCache, OpenFile } from "./file-cache.js";
 import type { Limiter } from "./limits.js";
 import type { PolicyDecision, Settings } from "./options.js";
+import type { Pacer } from "./pacer.js";
 import type { Pins } from "./pins.js";
 import { parseRange } from "./range.js";
 import { ByteReader, type ByteSink, type Reply } from "./read-bytes.js";
@@ -44,7 +45,8 @@ export class FileSender implements ByteSink {
     const span = this.span(ctx, file);
     if (!span) return;
     const length = span.end - span.start + 1;
-    if (!ctx.isHead && !this.admitted(ctx, file, span, length)) return;
+    const pacers = ctx.isHead || length === 0 ? [] : this.admitted(ctx, file, span, length);
+    if (!pacers) return;
     const headers = this.headers(file, span, length);
     const stat = this.parts.counters.file(file.key);
     stat.requests++;
@@ -55,7 +57,7 @@ export class FileSender implements ByteSink {
     }
     ctx.start = span.start;
     ctx.end = span.end;
-    this.reader.send(ctx, { file, start: span.start, length, status: span.status, headers, stat });
+    this.reader.send(ctx, { file, start: span.start, length, status: span.status, headers, stat, pacers });
   }
 
   count(ctx: RequestContext, reply: Reply, n: number): void {
@@ -127,11 +129,12 @@ export class FileSender implements ByteSink {
   }
 
   /**
-   * The policy first (a refusal must not cost bandwidth credit), then the bandwidth caps. False when a 503
-   * has been sent; each cause has its own counter.
+   * Asks the policy: undefined when it refused (a 503 has been sent, counted as `deferred`); otherwise the
+   * pacers the response waits on (its slow lane if the policy gave it one, then the bandwidth caps).
    */
-  private admitted(ctx: RequestContext, file: OpenFile, span: Span, length: number): boolean {
+  private admitted(ctx: RequestContext, file: OpenFile, span: Span, length: number): Pacer[] | undefined {
     const { settings, limiter, answers, counters } = this.parts;
+    let decision: PolicyDecision | undefined;
     if (settings.policy && length > 0) {
       const request = {
         path: file.key,
@@ -140,27 +143,22 @@ export class FileSender implements ByteSink {
         size: file.size,
         client: ctx.client,
       };
-      let decision: PolicyDecision | undefined;
       try {
         decision = settings.policy(request);
       } catch (error) {
         if (ctx.next) ctx.next(error);
         else answers.text(ctx.res, 500, "Internal Server Error");
-        return false;
+        return undefined;
       }
       if (decision && decision.serve === false) {
         counters.deferred++;
         answers.retryLater(ctx.res, retryAfterSeconds(decision.retryAfter), "fetch this from peers");
-        return false;
+        return undefined;
       }
     }
-    const wait = limiter.admitBytes(ctx.client, length, Date.now());
-    if (wait > 0) {
-      counters.shed++;
-      answers.retryLater(ctx.res, wait, "over the web seed's capacity");
-      return false;
-    }
-    return true;
+    const lane = decision?.serve ? laneRate(decision.rate) : undefined;
+    if (lane) counters.slowed++;
+    return limiter.pacers(ctx.client, lane);
   }
 
   /** The headers that depend only on the file are built once per open file. */
@@ -197,4 +195,9 @@ function mtimeSeconds(file: OpenFile): number {
 /** Whole seconds, at least 1: Retry-After takes a non-negative integer, and 0 would invite a hot loop. */
 function retryAfterSeconds(value: number): number {
   return Number.isFinite(value) && value > 1 ? Math.ceil(value) : 1;
+}
+
+/** A slow-lane rate the pacer can use (a positive finite number of bytes per second), else none. */
+function laneRate(rate: number | undefined): number | undefined {
+  return rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined;
 }

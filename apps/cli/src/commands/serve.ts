@@ -33,7 +33,8 @@ is found, made otherwise), the tracker on the same port, an index page at / and 
                            already has, 503 + Retry-After (default: on; see docs/offload.md)
       --max-connections N  open connections over all clients; past it, 503 + Retry-After
       --max-client-connections N   per client (IP address)
-      --max-rate SIZE      average bytes per second over all clients (e.g. 50MiB)
+      --max-rate SIZE      average bytes per second over all clients (e.g. 50MiB); past it,
+                           responses are sent slowly (paced), never refused
       --max-client-rate SIZE       per client
       --no-tracker         do not run the tracker beside the web seed
       --udp-port PORT      the tracker's local UDP port (default: the HTTP port's number if free)
