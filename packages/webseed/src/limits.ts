@@ -76,8 +76,6 @@ export class Limiter {
   private readonly perClientConnections = new Map<string, number>();
   private readonly global?: Pacer;
   private readonly perClient = new Map<string, Pacer>();
-  /** Slow lanes the policy asked for, per client (see PolicyDecision.rate). */
-  private readonly lanes = new Map<string, Pacer>();
   private readonly maxConnections: number;
   private readonly maxPerClient: number;
   private lastSweep = 0;
@@ -178,29 +176,21 @@ export class Limiter {
     return state.shed ? 1 : 0;
   }
 
-  /**
-   * The pacers a response of `client` waits on, narrowest first: its slow lane when the policy gave it
-   * one (`laneRate` bytes per second), its own cap, the global cap. Empty: it goes out at full speed.
-   */
-  pacers(client: string, laneRate?: number): Pacer[] {
-    const now = Date.now();
+  /** The bandwidth caps' pacers a response of `client` waits on, narrowest first. Empty: no cap. */
+  pacers(client: string): Pacer[] {
     const out: Pacer[] = [];
-    if (laneRate) out.push(this.keyed(this.lanes, client, laneRate, now));
     const rate = this.options.maxBytesPerSecondPerClient;
-    if (rate) out.push(this.keyed(this.perClient, client, rate, now));
+    if (rate) {
+      let mine = this.perClient.get(client);
+      if (!mine) {
+        this.sweep(Date.now());
+        mine = new Pacer(rate, rate * (this.options.burstSeconds ?? 2));
+        this.perClient.set(client, mine);
+      }
+      out.push(mine);
+    }
     if (this.global) out.push(this.global);
     return out;
-  }
-
-  /** The client's pacer in `map`, made (or remade, when the rate changed) on demand. */
-  private keyed(map: Map<string, Pacer>, client: string, rate: number, now: number): Pacer {
-    let pacer = map.get(client);
-    if (!pacer || (pacer.rate !== rate && pacer.waiting === 0)) {
-      this.sweep(now);
-      pacer = new Pacer(rate, rate * (this.options.burstSeconds ?? 2));
-      map.set(client, pacer);
-    }
-    return pacer;
   }
 
   get openConnections(): number {
@@ -211,8 +201,6 @@ export class Limiter {
   private sweep(now: number): void {
     if (now - this.lastSweep < 10_000) return;
     this.lastSweep = now;
-    for (const map of [this.perClient, this.lanes]) {
-      for (const [client, pacer] of map) if (pacer.idle()) map.delete(client);
-    }
+    for (const [client, pacer] of this.perClient) if (pacer.idle()) this.perClient.delete(client);
   }
 }

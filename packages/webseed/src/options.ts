@@ -51,9 +51,9 @@ export interface PolicyRequest {
 }
 
 /**
- * `serve: true` sends the range; with `rate` (bytes per second) it goes out in the client's slow lane: paced
- * at that rate, shared by the client's responses that the policy slows, on top of the bandwidth caps.
- * `serve: false` answers 503 + Retry-After (seconds).
+ * `serve: true` sends the range; with `rate` (bytes per second) it goes out in a slow lane: this response
+ * is paced at that rate from its first byte, on top of the bandwidth caps. `serve: false` answers 503 +
+ * Retry-After (seconds).
  */
 export type PolicyDecision = { serve: true; rate?: number } | { serve: false; retryAfter: number };
 

@@ -7,6 +7,7 @@ import type { RequestContext } from "./context.js";
 import type { FileCache, OpenFile } from "./file-cache.js";
 import { InlineReads } from "./inline-reads.js";
 import { type Pacer, paceThrough } from "./pacer.js";
+import type { PolicyLane } from "./policy-lane.js";
 import type { FileStats } from "./stats.js";
 
 const SMALL_READ = 64 * 1024;
@@ -25,8 +26,10 @@ export interface Reply {
   status: number;
   headers: string[];
   stat: FileStats;
-  /** Bandwidth pacers to wait on before each read (slow lane, per client, global); empty: full speed. */
+  /** The bandwidth caps' pacers to wait on before each read (per client, global); empty: none. */
   pacers: readonly Pacer[];
+  /** The policy's say over each slice (a slow lane or full speed), when there is a policy. */
+  lane?: PolicyLane;
 }
 
 export interface ByteSink {
@@ -55,7 +58,8 @@ export class ByteReader {
   /** Sends `reply`; the file is acquired here and released once no read uses its fd. */
   send(ctx: RequestContext, reply: Reply): void {
     this.cache.acquire(reply.file);
-    if (reply.length <= this.small.size && reply.pacers.length === 0) this.readOnce(ctx, reply);
+    if (reply.length <= this.small.size && reply.pacers.length === 0 && !reply.lane)
+      this.readOnce(ctx, reply);
     else this.stream(ctx, reply);
   }
 
@@ -138,9 +142,18 @@ export class ByteReader {
         release();
         return;
       }
-      const size = Math.min(remaining, slice);
-      if (reply.pacers.length === 0) readChunk(size);
-      else paceThrough(reply.pacers, size, alive, () => (res.destroyed ? release() : readChunk(size)));
+      let size = Math.min(remaining, slice);
+      let pacers = reply.pacers;
+      if (reply.lane) {
+        const lane = reply.lane.at(position, reply.start + reply.length - 1);
+        size = Math.min(size, lane.until - position + 1);
+        if (lane.pacer) {
+          size = Math.min(size, lane.pacer.slice(this.large.size));
+          pacers = [lane.pacer, ...pacers];
+        }
+      }
+      if (pacers.length === 0) readChunk(size);
+      else paceThrough(pacers, size, alive, () => (res.destroyed ? release() : readChunk(size)));
     };
     const readChunk = (size: number): void => {
       const loan = this.loan(size);

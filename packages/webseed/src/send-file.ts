@@ -9,6 +9,7 @@ import type { Limiter } from "./limits.js";
 import type { PolicyDecision, Settings } from "./options.js";
 import type { Pacer } from "./pacer.js";
 import type { Pins } from "./pins.js";
+import { laneRate, POLICY_SLICE, PolicyLane } from "./policy-lane.js";
 import { parseRange } from "./range.js";
 import { ByteReader, type ByteSink, type Reply } from "./read-bytes.js";
 import type { Counters } from "./stats.js";
@@ -45,8 +46,8 @@ export class FileSender implements ByteSink {
     const span = this.span(ctx, file);
     if (!span) return;
     const length = span.end - span.start + 1;
-    const pacers = ctx.isHead || length === 0 ? [] : this.admitted(ctx, file, span, length);
-    if (!pacers) return;
+    const admitted = ctx.isHead || length === 0 ? { pacers: [] } : this.admitted(ctx, file, span);
+    if (!admitted) return;
     const headers = this.headers(file, span, length);
     const stat = this.parts.counters.file(file.key);
     stat.requests++;
@@ -57,7 +58,17 @@ export class FileSender implements ByteSink {
     }
     ctx.start = span.start;
     ctx.end = span.end;
-    this.reader.send(ctx, { file, start: span.start, length, status: span.status, headers, stat, pacers });
+    const { pacers, lane } = admitted;
+    this.reader.send(ctx, {
+      file,
+      start: span.start,
+      length,
+      status: span.status,
+      headers,
+      stat,
+      pacers,
+      lane,
+    });
   }
 
   count(ctx: RequestContext, reply: Reply, n: number): void {
@@ -129,36 +140,37 @@ export class FileSender implements ByteSink {
   }
 
   /**
-   * Asks the policy: undefined when it refused (a 503 has been sent, counted as `deferred`); otherwise the
-   * pacers the response waits on (its slow lane if the policy gave it one, then the bandwidth caps).
+   * Asks the policy about the first bytes: undefined when it refused (a 503 has been sent, counted as
+   * `deferred`); otherwise the bandwidth caps' pacers and, with a policy, its lane for the rest.
    */
-  private admitted(ctx: RequestContext, file: OpenFile, span: Span, length: number): Pacer[] | undefined {
+  private admitted(
+    ctx: RequestContext,
+    file: OpenFile,
+    span: Span,
+  ): { pacers: Pacer[]; lane?: PolicyLane } | undefined {
     const { settings, limiter, answers, counters } = this.parts;
+    const pacers = limiter.pacers(ctx.client);
+    const policy = settings.policy;
+    if (!policy) return { pacers };
+    const ask = (start: number, end: number) =>
+      policy({ path: file.key, start, end, size: file.size, client: ctx.client });
+    const firstEnd = Math.min(span.end, span.start + POLICY_SLICE - 1);
     let decision: PolicyDecision | undefined;
-    if (settings.policy && length > 0) {
-      const request = {
-        path: file.key,
-        start: span.start,
-        end: span.end,
-        size: file.size,
-        client: ctx.client,
-      };
-      try {
-        decision = settings.policy(request);
-      } catch (error) {
-        if (ctx.next) ctx.next(error);
-        else answers.text(ctx.res, 500, "Internal Server Error");
-        return undefined;
-      }
-      if (decision && decision.serve === false) {
-        counters.deferred++;
-        answers.retryLater(ctx.res, retryAfterSeconds(decision.retryAfter), "fetch this from peers");
-        return undefined;
-      }
+    try {
+      decision = ask(span.start, firstEnd);
+    } catch (error) {
+      if (ctx.next) ctx.next(error);
+      else answers.text(ctx.res, 500, "Internal Server Error");
+      return undefined;
     }
-    const lane = decision?.serve ? laneRate(decision.rate) : undefined;
-    if (lane) counters.slowed++;
-    return limiter.pacers(ctx.client, lane);
+    if (decision && decision.serve === false) {
+      counters.deferred++;
+      answers.retryLater(ctx.res, retryAfterSeconds(decision.retryAfter), "fetch this from peers");
+      return undefined;
+    }
+    // A range the first answer covers at full speed needs no lane (and may take the one-read path).
+    if (firstEnd === span.end && laneRate(decision) === undefined) return { pacers };
+    return { pacers, lane: new PolicyLane(ask, decision, firstEnd, () => counters.slowed++) };
   }
 
   /** The headers that depend only on the file are built once per open file. */
@@ -195,9 +207,4 @@ function mtimeSeconds(file: OpenFile): number {
 /** Whole seconds, at least 1: Retry-After takes a non-negative integer, and 0 would invite a hot loop. */
 function retryAfterSeconds(value: number): number {
   return Number.isFinite(value) && value > 1 ? Math.ceil(value) : 1;
-}
-
-/** A slow-lane rate the pacer can use (a positive finite number of bytes per second), else none. */
-function laneRate(rate: number | undefined): number | undefined {
-  return rate !== undefined && Number.isFinite(rate) && rate > 0 ? rate : undefined;
 }

@@ -12,7 +12,7 @@ export interface WebseedStats {
   shed: number;
   /** Requests answered 503 because the `policy` said "not now". */
   deferred: number;
-  /** Requests the `policy` served in the client's slow lane (a `rate`). */
+  /** Slices (up to 64 KiB) the `policy` sent in a slow lane (a `rate`). */
   slowed: number;
   openConnections: number;
   /** Per served path ("/"-joined, relative to the root). */
