@@ -202,10 +202,11 @@ export function offloadPolicy(
   ): boolean {
     if (!swarm || swarm.seeders + swarm.leechers < o.minPeers) return false;
     if (c.slowMs >= o.maxSlow * 1000) return false;
-    // A seeder has every piece. Otherwise the asker's peers are the clients still downloading here, and a
-    // piece is in the swarm while enough of its holders are live or stayed long enough to pass it on; a
-    // holder asking again for its own piece evidently lacks it (an aborted or partial response).
-    if (swarm.seeders > 0) return true;
+    // The tracker's seeder count is not trusted to mean "every piece is there": a client that left without
+    // its `stopped` announce stays a seeder there for two announce intervals, and slowing every piece
+    // for such a ghost stalled whole crowds. The asker's peers are the clients still downloading here,
+    // and a piece is in the swarm while enough of its holders are live or stayed long enough to pass it
+    // on; a holder asking again for its own piece evidently lacks it (an aborted or partial response).
     if (!clients.othersLive(c, o.minPeers - 1, now, liveMs)) return false;
     for (let p = from; p <= to; p++) {
       let held = 0;
