@@ -20,8 +20,9 @@ export interface TorrentOffload {
   seeders: number;
   leechers: number;
   completed: number;
-  /** Requests the policy answered 503. */
-  shed: number;
+  /** Slices (up to 64 KiB each) the policy sent in a slow lane, and their bytes. */
+  slowed: number;
+  slowBytes: number;
   /** Pieces the origin sent at least once. */
   piecesSent: number;
   pieces: number;
@@ -51,7 +52,8 @@ export function torrentOffload(ledger: TorrentLedger, swarm: SwarmCounts | undef
     seeders: swarm?.seeders ?? 0,
     leechers: swarm?.leechers ?? 0,
     completed,
-    shed: ledger.shed,
+    slowed: ledger.slowed,
+    slowBytes: ledger.slowBytes,
     piecesSent,
     pieces: ledger.sentPerPiece.length,
   };

@@ -17,8 +17,9 @@ export interface TorrentLedger {
   sentPerPiece: Float64Array;
   /** Bytes per piece the policy let through. */
   grantedPerPiece: Float64Array;
-  /** Requests the policy refused. */
-  shed: number;
+  /** Slices (up to 64 KiB each) the policy sent in a slow lane, and their bytes. */
+  slowed: number;
+  slowBytes: number;
 }
 
 interface Located {
@@ -38,7 +39,8 @@ function emptyLedger(t: PublishedTorrent): TorrentLedger {
     sent: 0,
     sentPerPiece: new Float64Array(pieces),
     grantedPerPiece: new Float64Array(pieces),
-    shed: 0,
+    slowed: 0,
+    slowBytes: 0,
   };
 }
 

@@ -26,7 +26,7 @@ export function statsPage(rows: TorrentOffload[], history: (infoHash: string) =>
         r,
       ) => `<tr><td>${escapeHtml(r.name)}</td><td>${humanBytes(r.originBytes)} (${r.originCopies.toFixed(2)} copies)</td>
 <td>${humanBytes(r.deliveredBytes)} (${r.completed} done)</td><td>${(r.offload * 100).toFixed(1)} %</td>
-<td>${humanBytes(r.savedBytes)}</td><td>${r.seeders} / ${r.leechers}</td><td>${r.shed}</td><td>${chart(history(r.infoHash))}</td></tr>`,
+<td>${humanBytes(r.savedBytes)}</td><td>${r.seeders} / ${r.leechers}</td><td>${r.slowed}</td><td>${chart(history(r.infoHash))}</td></tr>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -35,7 +35,7 @@ export function statsPage(rows: TorrentOffload[], history: (infoHash: string) =>
 </head><body><h1>Offload</h1>
 <p>Origin: bytes this server sent. Delivered: completed downloads × size (the tracker's count).
 Offload: the share of delivered bytes the swarm carried. Chart: origin (red) and delivered (green) over time.</p>
-<table><tr><th>Torrent</th><th>Origin</th><th>Delivered</th><th>Offload</th><th>Saved</th><th>Seeders / leechers</th><th>Shed</th><th></th></tr>
+<table><tr><th>Torrent</th><th>Origin</th><th>Delivered</th><th>Offload</th><th>Saved</th><th>Seeders / leechers</th><th>Slowed</th><th></th></tr>
 ${body}
 </table></body></html>
 `;
@@ -61,7 +61,7 @@ const METRICS: [keyof TorrentOffload, string, "counter" | "gauge", string][] = [
   ["savedBytes", "seedpress_saved_bytes_total", "counter", "Delivered bytes the origin did not send."],
   ["offload", "seedpress_offload_ratio", "gauge", "Share of delivered bytes carried by the swarm (0..1)."],
   ["originCopies", "seedpress_origin_copies", "gauge", "Origin bytes divided by the torrent's size."],
-  ["shed", "seedpress_policy_shed_total", "counter", "Requests the offload policy answered 503."],
+  ["slowed", "seedpress_policy_slowed_total", "counter", "Requests the offload policy sent in a slow lane."],
   ["seeders", "seedpress_swarm_seeders", "gauge", "Seeders the tracker knows."],
   ["leechers", "seedpress_swarm_leechers", "gauge", "Leechers the tracker knows."],
 ];

@@ -1,7 +1,7 @@
-// The swarm-aware origin against the real server: libtorrent alone downloads at full speed (never
-// refused), and HTTP clients on their own loopback addresses see the policy's answers change as the
-// tracker's swarm changes (peers announcing and leaving over HTTP) and as a refused client's wait runs out.
-// A client is refused only while clients that arrived after it still download, so each test has two.
+// The swarm-aware origin against the real server: libtorrent alone downloads at full speed (never slowed),
+// and HTTP clients on their own loopback addresses see the policy's answers change as the tracker's swarm
+// changes (peers announcing and leaving over HTTP) and as a slowed client's budget runs out. A client is
+// slowed only while at least minPeers other clients still download here, so each test has two more.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -53,7 +53,7 @@ async function get(p: Publisher, ip: string, range: string) {
 }
 
 describe("the swarm-aware origin on the real server", () => {
-  it("a lone libtorrent client is never refused and the origin sends one copy", async () => {
+  it("a lone libtorrent client is never refused nor slowed and the origin sends one copy", async () => {
     const requests: number[] = [];
     const p = await createPublisher({
       root,
@@ -71,40 +71,46 @@ describe("the swarm-aware origin on the real server", () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((s) => s !== 206 && s !== 200)).toEqual([]);
     const row = p.offload()[0]!;
-    expect(row.shed).toBe(0);
+    expect(row.slowed).toBe(0);
     expect(row.originBytes).toBeGreaterThanOrEqual(data.length);
     expect(row.originCopies).toBeLessThan(1.1);
     await p.close();
   }, 120_000);
 
-  it("refuses a repeat while the piece's holder is around; serves it once the swarm shrinks", async () => {
-    const p = await createPublisher({ root, port: 0, offload: { minPeers: 2, maxWait: 3600 } });
+  it("slows a repeat while the piece's holder is around (served whole, never refused); full speed once the swarm shrinks", async () => {
+    const p = await createPublisher({ root, port: 0, offload: { minPeers: 2 } });
     open.push(p);
     for (const peer of ["aa", "bb", "ee"]) await announce(p, peer, "started");
     expect((await get(p, "127.0.0.2", "0-")).status).toBe(206); // the first copy: 127.0.0.2 holds it now
-    await get(p, "127.0.0.3", "-1"); // .3 arrives, then two more after it (still downloading)
-    for (const ip of ["127.0.0.6", "127.0.0.7"]) await get(p, ip, "-1");
-    const refused = await get(p, "127.0.0.3", "0-65535");
-    expect(refused).toEqual({ status: 503, size: expect.any(Number), retryAfter: "5" });
-    // Both other peers leave: the swarm is smaller than minPeers, the origin serves again.
+    for (const ip of ["127.0.0.3", "127.0.0.6", "127.0.0.7"]) await get(p, ip, "-1"); // still downloading
+    const before = p.offload()[0]!.slowed; // the later of those last-byte asks were repeats too
+    expect(await get(p, "127.0.0.3", "0-65535")).toMatchObject({ status: 206, size: 65536 });
+    expect(p.offload()[0]!.slowed).toBe(before + 1);
+    // Both other peers leave: the swarm is smaller than minPeers, the origin serves at full speed again.
     await announce(p, "aa", "stopped");
     await announce(p, "bb", "stopped");
     expect(await get(p, "127.0.0.3", "0-65535")).toMatchObject({ status: 206, size: 65536 });
-    expect(p.offload()[0]!.shed).toBeGreaterThanOrEqual(1);
+    expect(p.offload()[0]!.slowed).toBe(before + 1);
     await p.close();
   }, 60_000);
 
-  it("a refused client is served once maxWait has passed, though the swarm still has the piece", async () => {
-    const p = await createPublisher({ root, port: 0, offload: { minPeers: 2, maxWait: 2 } });
+  it("a slowed client gets full speed once it has spent maxSlow in the slow lane, though the swarm still has the piece", async () => {
+    const p = await createPublisher({ root, port: 0, offload: { minPeers: 2, maxSlow: 2 } });
     open.push(p);
     for (const peer of ["cc", "dd", "ff"]) await announce(p, peer, "started");
     expect((await get(p, "127.0.0.4", "0-")).status).toBe(206);
-    await get(p, "127.0.0.5", "-1");
-    for (const ip of ["127.0.0.8", "127.0.0.9"]) await get(p, ip, "-1");
-    expect((await get(p, "127.0.0.5", "0-1023")).status).toBe(503);
-    await new Promise((r) => setTimeout(r, 2100));
-    await get(p, "127.0.0.4", "0-0"); // the holder is still around
+    for (const ip of ["127.0.0.5", "127.0.0.8", "127.0.0.9"]) await get(p, ip, "-1");
+    const slowed = () => p.offload()[0]!.slowed;
+    let before = slowed();
     expect((await get(p, "127.0.0.5", "0-1023")).status).toBe(206);
+    expect(slowed()).toBe(before + 1);
+    await new Promise((r) => setTimeout(r, 2100));
+    for (const ip of ["127.0.0.4", "127.0.0.8", "127.0.0.9"]) await get(p, ip, "-1"); // the others are still around
+    before = slowed();
+    expect((await get(p, "127.0.0.5", "0-1023")).status).toBe(206); // slowed again: 2.1 s in the lane now
+    expect(slowed()).toBe(before + 1);
+    expect((await get(p, "127.0.0.5", "0-1023")).status).toBe(206);
+    expect(slowed()).toBe(before + 1);
     await p.close();
   }, 60_000);
 });

@@ -44,7 +44,7 @@ function setup(swarm: SwarmCounts | undefined, options: OffloadOptions = {}) {
   return { ledger, state, ask };
 }
 
-/** Other clients still downloading here (they asked for the last piece). */
+/** Other clients still downloading here (they asked for the last piece, at full speed: the first asked it). */
 function warm(ask: (piece: number, client: string) => unknown, n = 3): void {
   for (let k = 0; k < n; k++) ask(PIECES - 1, `other-${k}`);
 }
@@ -54,135 +54,164 @@ const crowd = { seeders: 0, leechers: 10, completed: 0 };
 // A seeder is there: every piece exists in the swarm.
 const seeded = { seeders: 3, leechers: 10, completed: 3 };
 
+const FULL = { serve: true };
+const SLOW = { serve: true, rate: 32 * 1024 };
+
 describe("offloadPolicy", () => {
-  it("a lone downloader is always served, however often it asks for the same pieces", () => {
+  it("a lone downloader is always served at full speed, however often it asks for the same pieces", () => {
     const { ask } = setup({ seeders: 0, leechers: 1, completed: 0 });
-    for (let round = 0; round < 5; round++)
-      for (let p = 0; p < PIECES; p++) expect(ask(p)).toEqual({ serve: true });
+    for (let round = 0; round < 5; round++) for (let p = 0; p < PIECES; p++) expect(ask(p)).toEqual(FULL);
   });
 
-  it("with no swarm view (no tracker) it serves", () => {
+  it("with no swarm view (no tracker) it serves at full speed", () => {
     const { ask } = setup(undefined);
-    expect(ask(0)).toEqual({ serve: true });
-    expect(ask(0)).toEqual({ serve: true });
+    expect(ask(0)).toEqual(FULL);
+    expect(ask(0)).toEqual(FULL);
   });
 
-  it("in a crowd, each piece leaves the origin once; repeats get 503 + Retry-After", () => {
+  it("in a crowd, each piece leaves the origin once at full speed; repeats go to the slow lane, never refused", () => {
     const { ask, ledger } = setup(crowd);
     warm(ask);
     // (the last piece is the warm-up's)
-    const before = ledger.torrents[0]!.shed;
-    for (let p = 0; p < PIECES - 1; p++) expect(ask(p, "a")).toEqual({ serve: true });
-    for (let p = 0; p < PIECES - 1; p++) expect(ask(p, "b")).toEqual({ serve: false, retryAfter: 5 });
-    expect(ledger.torrents[0]!.shed - before).toBe(PIECES - 1);
+    const before = ledger.torrents[0]!.slowed;
+    for (let p = 0; p < PIECES - 1; p++) expect(ask(p, "a")).toEqual(FULL);
+    for (let p = 0; p < PIECES - 1; p++) expect(ask(p, "b")).toEqual(SLOW);
+    expect(ledger.torrents[0]!.slowed - before).toBe(PIECES - 1);
   });
 
-  it("a piece whose holder is gone (silent for liveWindow) is served again", () => {
+  it("slowRate sets the slow lane's rate", () => {
+    const { ask } = setup(crowd, { slowRate: 5000 });
+    warm(ask);
+    ask(0, "a");
+    expect(ask(0, "b")).toEqual({ serve: true, rate: 5000 });
+  });
+
+  it("a piece whose holder is gone (silent for liveWindow) is served at full speed again", () => {
     const { ask, state } = setup(crowd, { liveWindow: 12 });
     warm(ask);
     for (const name of ["b", "c", "d"]) ask(8, name); // all met at t = 0
-    expect(ask(2, "a").serve).toBe(true);
+    expect(ask(2, "a")).toEqual(FULL);
     state.now = 12_000; // a last asked at 0: still live
-    expect(ask(2, "b").serve).toBe(false);
+    expect(ask(2, "b")).toEqual(SLOW);
     state.now = 12_001;
     warm(ask); // the others are still downloading; only a is gone
-    expect(ask(2, "c").serve).toBe(true);
-    expect(ask(2, "d").serve).toBe(false); // c holds it now
+    expect(ask(2, "c")).toEqual(FULL);
+    expect(ask(2, "d")).toEqual(SLOW); // c holds it now
   });
 
-  it("the holder of a piece asking for it again is served (it evidently lacks it)", () => {
+  it("the holder of a piece asking for it again gets full speed (it evidently lacks it)", () => {
     const { ask } = setup(crowd);
     warm(ask);
-    expect(ask(5, "a").serve).toBe(true);
-    expect(ask(5, "a").serve).toBe(true);
-    expect(ask(5, "b").serve).toBe(false);
+    expect(ask(5, "a")).toEqual(FULL);
+    expect(ask(5, "a")).toEqual(FULL);
+    expect(ask(5, "b")).toEqual(SLOW);
+    // b's slowed copy does not push a out: a asking again is still the holder.
+    expect(ask(5, "a")).toEqual(FULL);
   });
 
-  it("refuses nothing while fewer than minPeers clients are still downloading here", () => {
-    // The tracker still lists ten leechers, but only two clients ask the origin: the rest may be leaving.
+  it("slows nothing while no other client still downloads here and no seeder is there", () => {
+    // The tracker still lists ten leechers, but only a asks the origin: the rest may be leaving.
     const { ask } = setup(crowd);
-    expect(ask(4, "a").serve).toBe(true);
-    expect(ask(4, "b").serve).toBe(true);
+    expect(ask(4, "a")).toEqual(FULL);
+    expect(ask(4, "a")).toEqual(FULL);
+    expect(ask(5, "a")).toEqual(FULL);
+    // With minPeers 3, one other client downloading here is not enough either.
+    const three = setup(crowd, { minPeers: 3 });
+    expect(three.ask(4, "a")).toEqual(FULL);
+    expect(three.ask(4, "b")).toEqual(FULL);
+    expect(three.ask(4, "c")).toEqual(SLOW);
   });
 
-  it("a swarm of two is still served freely (default minPeers 3)", () => {
-    const { ask } = setup({ seeders: 1, leechers: 1, completed: 1 });
-    expect(ask(0, "a").serve).toBe(true);
-    expect(ask(0, "b").serve).toBe(true);
+  it("a swarm smaller than minPeers is served at full speed, a seeder or not", () => {
+    const { ask } = setup({ seeders: 1, leechers: 0, completed: 1 });
+    expect(ask(0, "a")).toEqual(FULL);
+    const two = setup({ seeders: 1, leechers: 1, completed: 1 }, { minPeers: 3 });
+    expect(two.ask(0, "a")).toEqual(FULL);
+    expect(two.ask(0, "b")).toEqual(FULL);
   });
 
-  it("with a seeder in the swarm, repeats and new pieces alike go to the peers", () => {
+  it("a seeder in the tracker's count alone slows nothing (it may be a ghost that left without a word)", () => {
     const { ask } = setup(seeded);
-    warm(ask);
-    expect(ask(0, "a")).toEqual({ serve: false, retryAfter: 5 });
-    expect(ask(9, "b").serve).toBe(false);
+    expect(ask(0, "a")).toEqual(FULL);
+    expect(ask(9, "b")).toEqual(FULL);
   });
 
-  it("a request that covers any piece not yet sent is served whole", () => {
+  it("a request that covers any piece not yet sent is served whole at full speed", () => {
     const { ask } = setup(crowd);
     warm(ask);
     ask(0, "a");
-    expect(ask(0, "b", 2)).toEqual({ serve: true });
-    expect(ask(1, "c").serve).toBe(false);
+    expect(ask(0, "b", 2)).toEqual(FULL);
+    expect(ask(1, "c")).toEqual(SLOW);
   });
 
   it("copies: 2 keeps two live holders per piece", () => {
     const { ask } = setup(crowd, { copies: 2 });
     warm(ask);
-    expect(ask(3, "a").serve).toBe(true);
-    expect(ask(3, "b").serve).toBe(true);
-    expect(ask(3, "c").serve).toBe(false);
+    expect(ask(3, "a")).toEqual(FULL);
+    expect(ask(3, "b")).toEqual(FULL);
+    expect(ask(3, "c")).toEqual(SLOW);
   });
 
-  it("a client whose peers vanish is served again as soon as the tracker sees it alone", () => {
+  it("a client whose peers vanish gets full speed as soon as the tracker sees it alone", () => {
     const { ask, state } = setup(crowd);
     warm(ask);
     ask(4, "a");
-    expect(ask(4, "b").serve).toBe(false);
+    expect(ask(4, "b")).toEqual(SLOW);
     state.swarm = { seeders: 0, leechers: 1, completed: 3 };
-    expect(ask(4, "b")).toEqual({ serve: true });
+    expect(ask(4, "b")).toEqual(FULL);
   });
 
-  it("no client waits more than maxWait + retryAfter for a piece no peer gives it", () => {
-    const { ask, state } = setup(seeded, { maxWait: 20, retryAfter: 5, maxRefusals: 10 });
+  it("a client whose peers stop downloading here gets full speed within liveWindow, whatever the tracker says", () => {
+    const { ask, state } = setup(crowd, { liveWindow: 10 });
     warm(ask);
-    expect(waitBound({ maxWait: 20, retryAfter: 5 })).toBe(25);
-    expect(waitBound()).toBe(30);
-    // The stranded client retries after every Retry-After; the first retry at or past maxWait is served.
+    ask(4, "a");
+    expect(ask(4, "b")).toEqual(SLOW);
+    state.now = 10_001; // a and the warm-up clients have not asked for 10 s: gone
+    expect(ask(4, "b")).toEqual(FULL);
+  });
+
+  it("no client spends more than maxSlow seconds in the slow lane; waitBound says so", () => {
+    const { ask, state } = setup(crowd, { maxSlow: 20 });
+    expect(waitBound({ maxSlow: 20 })).toBe(20);
+    expect(waitBound()).toBe(60);
+    ask(6, "holder");
+    // A client slowed on every request (a request a second, its peers downloading all along) is slowed
+    // 20 s in all, then served at full speed.
     const decisions: boolean[] = [];
-    for (state.now = 0; state.now <= 25_000; state.now += 5_000) decisions.push(ask(6, "stranded").serve);
-    expect(decisions).toEqual([false, false, false, false, true, false]);
+    for (state.now = 0; state.now <= 25_000; state.now += 1000) {
+      warm(ask);
+      ask(0, "holder");
+      decisions.push("rate" in ask(6, "x"));
+    }
+    expect(decisions.indexOf(false)).toBe(21);
+    expect(decisions.slice(21).every((d) => !d)).toBe(true);
+    // Another client has its own budget.
+    expect(ask(6, "y")).toEqual(SLOW);
   });
 
-  it("refuses one client in one episode only (maxRefusals 1), then always serves it", () => {
-    const { ask, state } = setup(seeded, { maxWait: 20 });
-    warm(ask);
-    expect(ask(1, "x").serve).toBe(false);
-    expect(ask(2, "x").serve).toBe(false); // the same episode (parallel requests)
-    state.now = 20_000;
-    expect(ask(1, "x").serve).toBe(true);
-    expect(ask(3, "x").serve).toBe(true); // a new episode would be its second: served
-    const two = setup(seeded, { maxWait: 20, maxRefusals: 2 });
-    warm(two.ask);
-    two.ask(1, "y");
-    two.state.now = 20_000;
-    two.ask(1, "y");
-    expect(two.ask(3, "y").serve).toBe(false);
+  it("time between slowed requests further apart than liveWindow is not charged to the budget", () => {
+    const { ask, state } = setup(crowd, { maxSlow: 20, liveWindow: 10 });
+    for (state.now = 0; state.now <= 200_000; state.now += 15_000) {
+      warm(ask);
+      ask(6, "holder");
+      expect(ask(6, "x")).toEqual(SLOW);
+    }
   });
 
-  it("refuses no client that would be left without recent arrivals still downloading", () => {
-    // The last arrivals of a crowd are served: those before them may finish and leave within the ~30 s a
-    // refused libtorrent client takes to come back, and without peers it never comes back.
-    const { ask, state } = setup(seeded);
+  it("a holder that stayed spreadTime after getting a piece has passed it on: the piece stays slowed after it leaves", () => {
+    const { ask, state } = setup(crowd, { liveWindow: 5, spreadTime: 5 });
     warm(ask);
-    state.now = 10_001; // the warm-up clients arrived more than youngWindow (10 s) before it
+    expect(ask(3, "a")).toEqual(FULL);
+    state.now = 5000;
+    ask(0, "a"); // a still downloading 5 s after it got piece 3
+    state.now = 20_000; // a has left
     warm(ask);
-    expect(ask(0, "late").serve).toBe(true);
-    const early = setup(seeded);
-    warm(early.ask);
-    early.state.now = 10_000; // within youngWindow of their arrival: they count
-    warm(early.ask);
-    expect(early.ask(0, "late").serve).toBe(false);
+    expect(ask(3, "b")).toEqual(SLOW);
+    // One that left at once did not pass it on.
+    expect(ask(4, "c")).toEqual(FULL);
+    state.now = 30_000;
+    warm(ask);
+    expect(ask(4, "d")).toEqual(FULL);
   });
 });
 

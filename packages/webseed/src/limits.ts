@@ -1,17 +1,20 @@
-// Load shedding: caps on open connections and on bandwidth, global and per client, and the timeouts that
-// close connections which send nothing. Past a cap the client gets 503 with Retry-After (never 429):
-// BitTorrent clients back off from a web seed on 503.
+// Load shedding and pacing: caps on open connections (past one, 503 with Retry-After, never 429:
+// BitTorrent clients back off from a web seed on 503), bandwidth caps, global and per client, that pace
+// responses instead of refusing them (see pacer.ts), and the timeouts that close connections which send
+// nothing.
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import { WebseedError } from "./errors.js";
+import { Pacer } from "./pacer.js";
 
 export interface LimitOptions {
   /** Open connections over all clients (counted from accept when attached). Default 1024; Infinity: none. */
   maxConnections?: number;
   /** Open connections per client. Default 64; Infinity: none. */
   maxConnectionsPerClient?: number;
-  /** Average bytes per second over all clients. */
+  /** Average bytes per second over all clients; responses past it are sent slowly (paced), never refused. */
   maxBytesPerSecond?: number;
+  /** The same, per client. */
   maxBytesPerSecondPerClient?: number;
   /** Seconds of traffic at the full rate that may be sent at once. Default 2. */
   burstSeconds?: number;
@@ -47,33 +50,6 @@ export function validateLimits(options: LimitOptions): void {
   }
 }
 
-/** A token bucket that may go into debt by one request: a range larger than the burst still goes out. */
-class Bucket {
-  tokens: number;
-  updated: number;
-  constructor(
-    readonly rate: number,
-    readonly capacity: number,
-    now: number,
-  ) {
-    this.tokens = capacity;
-    this.updated = now;
-  }
-
-  refill(now: number): void {
-    const elapsed = (now - this.updated) / 1000;
-    if (elapsed > 0) {
-      this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.rate);
-      this.updated = now;
-    }
-  }
-
-  /** Seconds until this bucket has credit again, 0 when it has credit now. */
-  wait(): number {
-    return this.tokens > 0 ? 0 : Math.max(1, Math.ceil(-this.tokens / this.rate));
-  }
-}
-
 interface SocketState {
   /** Every request on it is shed and the socket closed. */
   shed: boolean;
@@ -98,8 +74,8 @@ export class Limiter {
   private readonly servers = new WeakSet<Server>();
   private connections = 0;
   private readonly perClientConnections = new Map<string, number>();
-  private readonly global?: Bucket;
-  private readonly perClient = new Map<string, Bucket>();
+  private readonly global?: Pacer;
+  private readonly perClient = new Map<string, Pacer>();
   private readonly maxConnections: number;
   private readonly maxPerClient: number;
   private lastSweep = 0;
@@ -113,7 +89,7 @@ export class Limiter {
     this.maxPerClient = options.maxConnectionsPerClient ?? DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
     const burst = options.burstSeconds ?? 2;
     if (options.maxBytesPerSecond) {
-      this.global = new Bucket(options.maxBytesPerSecond, options.maxBytesPerSecond * burst, Date.now());
+      this.global = new Pacer(options.maxBytesPerSecond, options.maxBytesPerSecond * burst);
     }
   }
 
@@ -200,39 +176,31 @@ export class Limiter {
     return state.shed ? 1 : 0;
   }
 
-  /** Charges `bytes` to the buckets; returns Retry-After seconds (and charges nothing) when one is in debt. */
-  admitBytes(client: string, bytes: number, now: number): number {
-    const global = this.global;
-    let mine: Bucket | undefined;
+  /** The bandwidth caps' pacers a response of `client` waits on, narrowest first. Empty: no cap. */
+  pacers(client: string): Pacer[] {
+    const out: Pacer[] = [];
     const rate = this.options.maxBytesPerSecondPerClient;
     if (rate) {
-      mine = this.perClient.get(client);
+      let mine = this.perClient.get(client);
       if (!mine) {
-        this.sweep(now);
-        mine = new Bucket(rate, rate * (this.options.burstSeconds ?? 2), now);
+        this.sweep(Date.now());
+        mine = new Pacer(rate, rate * (this.options.burstSeconds ?? 2));
         this.perClient.set(client, mine);
       }
-      mine.refill(now);
+      out.push(mine);
     }
-    global?.refill(now);
-    const wait = Math.max(global?.wait() ?? 0, mine?.wait() ?? 0);
-    if (wait > 0) return wait;
-    if (global) global.tokens -= bytes;
-    if (mine) mine.tokens -= bytes;
-    return 0;
+    if (this.global) out.push(this.global);
+    return out;
   }
 
   get openConnections(): number {
     return this.connections;
   }
 
-  /** Drops full buckets of clients that went quiet, so the map stays as small as the set of active clients. */
+  /** Drops idle pacers of clients that went quiet, so the maps stay as small as the set of active clients. */
   private sweep(now: number): void {
     if (now - this.lastSweep < 10_000) return;
     this.lastSweep = now;
-    for (const [client, bucket] of this.perClient) {
-      bucket.refill(now);
-      if (bucket.tokens >= bucket.capacity) this.perClient.delete(client);
-    }
+    for (const [client, pacer] of this.perClient) if (pacer.idle()) this.perClient.delete(client);
   }
 }

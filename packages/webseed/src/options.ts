@@ -50,7 +50,12 @@ export interface PolicyRequest {
   client: string;
 }
 
-export type PolicyDecision = { serve: true } | { serve: false; retryAfter: number /* seconds */ };
+/**
+ * `serve: true` sends the range; with `rate` (bytes per second) it goes out in a slow lane: this response
+ * is paced at that rate from its first byte, on top of the bandwidth caps. `serve: false` answers 503 +
+ * Retry-After (seconds).
+ */
+export type PolicyDecision = { serve: true; rate?: number } | { serve: false; retryAfter: number };
 
 /** WebseedOptions resolved: every default filled in, every value checked. */
 export interface Settings {

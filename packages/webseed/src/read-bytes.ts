@@ -1,11 +1,13 @@
 // The serving of bytes: one exact range of an open file onto the response, with back-pressure, from pooled
-// buffers. Small ranges go out in one read and one `res.end` (headers and body in one writev); larger ones
-// stream in chunks.
+// buffers. Small ranges go out in one read and one `res.end` (headers and body in one writev); larger ones,
+// and paced ones, stream in chunks (a paced response waits for credit before each read, holding no buffer).
 import { read, readSync } from "node:fs";
 import { BufferPool, type Loan } from "./buffer-pool.js";
 import type { RequestContext } from "./context.js";
 import type { FileCache, OpenFile } from "./file-cache.js";
 import { InlineReads } from "./inline-reads.js";
+import { type Pacer, paceThrough } from "./pacer.js";
+import type { PolicyLane } from "./policy-lane.js";
 import type { FileStats } from "./stats.js";
 
 const SMALL_READ = 64 * 1024;
@@ -24,6 +26,10 @@ export interface Reply {
   status: number;
   headers: string[];
   stat: FileStats;
+  /** The bandwidth caps' pacers to wait on before each read (per client, global); empty: none. */
+  pacers: readonly Pacer[];
+  /** The policy's say over each slice (a slow lane or full speed), when there is a policy. */
+  lane?: PolicyLane;
 }
 
 export interface ByteSink {
@@ -52,7 +58,8 @@ export class ByteReader {
   /** Sends `reply`; the file is acquired here and released once no read uses its fd. */
   send(ctx: RequestContext, reply: Reply): void {
     this.cache.acquire(reply.file);
-    if (reply.length <= this.small.size) this.readOnce(ctx, reply);
+    if (reply.length <= this.small.size && reply.pacers.length === 0 && !reply.lane)
+      this.readOnce(ctx, reply);
     else this.stream(ctx, reply);
   }
 
@@ -90,9 +97,9 @@ export class ByteReader {
     ctx.res.end(buffer.subarray(0, n), () => this.small.give(buffer));
   }
 
-  /** A buffer for the next chunk: a large one while the budget lasts, else a small one. */
-  private loan(): Loan {
-    const large = this.large.lend();
+  /** A buffer for the next chunk: a large one while the budget lasts (and it is needed), else a small one. */
+  private loan(want: number): Loan {
+    const large = want > this.small.size ? this.large.lend() : undefined;
     if (large) return large;
     const buffer = this.small.take();
     let out = true;
@@ -127,14 +134,31 @@ export class ByteReader {
         this.cache.release(file);
       }
     };
+    // Paced responses read one slice at a time, the narrowest pacer's (see Pacer.slice).
+    const slice = reply.pacers.reduce((m, p) => Math.min(m, p.slice(this.large.size)), this.large.size);
+    const alive = () => !res.destroyed;
     const pump = (): void => {
       if (res.destroyed) {
         release();
         return;
       }
-      const loan = this.loan();
+      let size = Math.min(remaining, slice);
+      let pacers = reply.pacers;
+      if (reply.lane) {
+        const lane = reply.lane.at(position, reply.start + reply.length - 1);
+        size = Math.min(size, lane.until - position + 1);
+        if (lane.pacer) {
+          size = Math.min(size, lane.pacer.slice(this.large.size));
+          pacers = [lane.pacer, ...pacers];
+        }
+      }
+      if (pacers.length === 0) readChunk(size);
+      else paceThrough(pacers, size, alive, () => (res.destroyed ? release() : readChunk(size)));
+    };
+    const readChunk = (size: number): void => {
+      const loan = this.loan(size);
       const { buffer } = loan;
-      const want = Math.min(remaining, buffer.length);
+      const want = Math.min(size, buffer.length);
       read(file.fd, buffer, 0, want, position, (error, n) => {
         if (res.destroyed || error || n !== want) {
           loan.back();

@@ -1,5 +1,5 @@
-// From an open file to a reply: pins, preconditions (304/412), the Range header (206/416), the policy and
-// the bandwidth caps (503), then the headers; the bytes themselves are ByteReader's job.
+// From an open file to a reply: pins, preconditions (304/412), the Range header (206/416), the policy (503
+// or a slow lane) and the bandwidth caps (pacing), then the headers; the bytes themselves are ByteReader's job.
 
 import type { Answers } from "./answers.js";
 import { evaluatePreconditions, ifRangeAllows } from "./conditional.js";
@@ -7,7 +7,9 @@ import type { RequestContext } from "./context.js";
 import type { FileCache, OpenFile } from "./file-cache.js";
 import type { Limiter } from "./limits.js";
 import type { PolicyDecision, Settings } from "./options.js";
+import type { Pacer } from "./pacer.js";
 import type { Pins } from "./pins.js";
+import { laneRate, POLICY_SLICE, PolicyLane } from "./policy-lane.js";
 import { parseRange } from "./range.js";
 import { ByteReader, type ByteSink, type Reply } from "./read-bytes.js";
 import type { Counters } from "./stats.js";
@@ -44,7 +46,8 @@ export class FileSender implements ByteSink {
     const span = this.span(ctx, file);
     if (!span) return;
     const length = span.end - span.start + 1;
-    if (!ctx.isHead && !this.admitted(ctx, file, span, length)) return;
+    const admitted = ctx.isHead || length === 0 ? { pacers: [] } : this.admitted(ctx, file, span);
+    if (!admitted) return;
     const headers = this.headers(file, span, length);
     const stat = this.parts.counters.file(file.key);
     stat.requests++;
@@ -55,7 +58,17 @@ export class FileSender implements ByteSink {
     }
     ctx.start = span.start;
     ctx.end = span.end;
-    this.reader.send(ctx, { file, start: span.start, length, status: span.status, headers, stat });
+    const { pacers, lane } = admitted;
+    this.reader.send(ctx, {
+      file,
+      start: span.start,
+      length,
+      status: span.status,
+      headers,
+      stat,
+      pacers,
+      lane,
+    });
   }
 
   count(ctx: RequestContext, reply: Reply, n: number): void {
@@ -127,40 +140,37 @@ export class FileSender implements ByteSink {
   }
 
   /**
-   * The policy first (a refusal must not cost bandwidth credit), then the bandwidth caps. False when a 503
-   * has been sent; each cause has its own counter.
+   * Asks the policy about the first bytes: undefined when it refused (a 503 has been sent, counted as
+   * `deferred`); otherwise the bandwidth caps' pacers and, with a policy, its lane for the rest.
    */
-  private admitted(ctx: RequestContext, file: OpenFile, span: Span, length: number): boolean {
+  private admitted(
+    ctx: RequestContext,
+    file: OpenFile,
+    span: Span,
+  ): { pacers: Pacer[]; lane?: PolicyLane } | undefined {
     const { settings, limiter, answers, counters } = this.parts;
-    if (settings.policy && length > 0) {
-      const request = {
-        path: file.key,
-        start: span.start,
-        end: span.end,
-        size: file.size,
-        client: ctx.client,
-      };
-      let decision: PolicyDecision | undefined;
-      try {
-        decision = settings.policy(request);
-      } catch (error) {
-        if (ctx.next) ctx.next(error);
-        else answers.text(ctx.res, 500, "Internal Server Error");
-        return false;
-      }
-      if (decision && decision.serve === false) {
-        counters.deferred++;
-        answers.retryLater(ctx.res, retryAfterSeconds(decision.retryAfter), "fetch this from peers");
-        return false;
-      }
+    const pacers = limiter.pacers(ctx.client);
+    const policy = settings.policy;
+    if (!policy) return { pacers };
+    const ask = (start: number, end: number) =>
+      policy({ path: file.key, start, end, size: file.size, client: ctx.client });
+    const firstEnd = Math.min(span.end, span.start + POLICY_SLICE - 1);
+    let decision: PolicyDecision | undefined;
+    try {
+      decision = ask(span.start, firstEnd);
+    } catch (error) {
+      if (ctx.next) ctx.next(error);
+      else answers.text(ctx.res, 500, "Internal Server Error");
+      return undefined;
     }
-    const wait = limiter.admitBytes(ctx.client, length, Date.now());
-    if (wait > 0) {
-      counters.shed++;
-      answers.retryLater(ctx.res, wait, "over the web seed's capacity");
-      return false;
+    if (decision && decision.serve === false) {
+      counters.deferred++;
+      answers.retryLater(ctx.res, retryAfterSeconds(decision.retryAfter), "fetch this from peers");
+      return undefined;
     }
-    return true;
+    // A range the first answer covers at full speed needs no lane (and may take the one-read path).
+    if (firstEnd === span.end && laneRate(decision) === undefined) return { pacers };
+    return { pacers, lane: new PolicyLane(ask, decision, firstEnd, () => counters.slowed++) };
   }
 
   /** The headers that depend only on the file are built once per open file. */

@@ -8,10 +8,12 @@ export interface FileStats {
 export interface WebseedStats {
   requests: number;
   bytes: number;
-  /** Requests answered 503 by a connection or bandwidth cap. */
+  /** Requests answered 503 by a connection cap (bandwidth caps pace, they never refuse). */
   shed: number;
   /** Requests answered 503 because the `policy` said "not now". */
   deferred: number;
+  /** Slices (up to 64 KiB) the `policy` sent in a slow lane (a `rate`). */
+  slowed: number;
   openConnections: number;
   /** Per served path ("/"-joined, relative to the root). */
   files: Record<string, FileStats>;
@@ -22,6 +24,7 @@ export class Counters {
   bytes = 0;
   shed = 0;
   deferred = 0;
+  slowed = 0;
   private readonly files = new Map<string, FileStats>();
 
   file(path: string): FileStats {
@@ -36,7 +39,7 @@ export class Counters {
   snapshot(openConnections: number): WebseedStats {
     const files: Record<string, FileStats> = {};
     for (const [path, s] of this.files) files[path] = { ...s };
-    const { requests, bytes, shed, deferred } = this;
-    return { requests, bytes, shed, deferred, openConnections, files };
+    const { requests, bytes, shed, deferred, slowed } = this;
+    return { requests, bytes, shed, deferred, slowed, openConnections, files };
   }
 }

@@ -99,6 +99,39 @@ describe("policy", () => {
     expect((await raw(port, "/a.bin", {}, "HEAD")).status).toBe(200);
   });
 
+  it("a long range is asked about slice by slice (64 KiB), slowed only where the policy says", async () => {
+    const asked: PolicyRequest[] = [];
+    // Slow (1 MiB/s) for the first 128 KiB, then full speed: the policy changed its mind mid-response.
+    const policy = (r: PolicyRequest): PolicyDecision => {
+      asked.push(r);
+      return r.start < 128 * 1024 ? { serve: true, rate: 1024 * 1024 } : { serve: true };
+    };
+    const ws = await start({ root: fx.root, policy });
+    const res = await raw(portOf(ws), "/big.bin", { Range: "bytes=0-1048575" });
+    expect(res.status).toBe(206);
+    expect(res.body.equals(fx.files["big.bin"]!.subarray(0, 1024 * 1024))).toBe(true);
+    expect(asked.map((r) => [r.start, r.end])).toEqual(
+      Array.from({ length: 16 }, (_, k) => [k * 65_536, k * 65_536 + 65_535]),
+    );
+    expect(ws.webseed.stats().slowed).toBe(2);
+  });
+
+  it("mid-response, a refusal or a throw means full speed (the head is sent); the response completes", async () => {
+    let n = 0;
+    const policy = (): PolicyDecision => {
+      n++;
+      if (n === 1) return { serve: true, rate: 1024 * 1024 };
+      if (n === 2) throw new Error("policy bug");
+      return { serve: false, retryAfter: 5 };
+    };
+    const ws = await start({ root: fx.root, policy });
+    const res = await raw(portOf(ws), "/big.bin", { Range: "bytes=0-262143" });
+    expect(res.status).toBe(206);
+    expect(res.body.equals(fx.files["big.bin"]!.subarray(0, 262_144))).toBe(true);
+    expect(n).toBe(4);
+    expect(ws.webseed.stats().deferred).toBe(0);
+  });
+
   it("a bad policy option is a clear error", () => {
     expect(() => createWebseedServer({ root: fx.root, policy: "yes" as never })).toThrow(
       expect.objectContaining({ code: "ERR_WEBSEED_OPTION" }),

@@ -29,11 +29,13 @@ is found, made otherwise), the tracker on the same port, an index page at / and 
       --torrents-dir DIR   keep .torrent files here (default: beside the files when <dir> is
                            writable, else $XDG_CACHE_HOME/seedpress/<hash of dir>)
       --verify             hash every piece of every file at start-up; refuse files that do not match
-      --offload on|off     the swarm-aware origin: shed repeat requests for pieces the swarm
-                           already has, 503 + Retry-After (default: on; see docs/offload.md)
+      --offload on|off     the swarm-aware origin: repeat requests for pieces the swarm already
+                           has go out slowly, so clients take them from peers (default: on;
+                           see docs/offload.md)
       --max-connections N  open connections over all clients; past it, 503 + Retry-After
       --max-client-connections N   per client (IP address)
-      --max-rate SIZE      average bytes per second over all clients (e.g. 50MiB)
+      --max-rate SIZE      average bytes per second over all clients (e.g. 50MiB); past it,
+                           responses are sent slowly (paced), never refused
       --max-client-rate SIZE       per client
       --no-tracker         do not run the tracker beside the web seed
       --udp-port PORT      the tracker's local UDP port (default: the HTTP port's number if free)
@@ -166,7 +168,7 @@ function eventPrinter(verbose: boolean, out: (line: string) => void, warn: (line
         if (!verbose) break;
         const l = event.log;
         out(
-          `${new Date().toISOString()} ${l.client} ${l.method} ${l.url} ${l.status} ${l.ms.toFixed(1)}ms${l.aborted ? " aborted" : ""}`,
+          `${new Date().toISOString()} ${l.client} ${l.method} ${l.url} ${l.status} ${l.bytes}B ${l.ms.toFixed(1)}ms${l.aborted ? " aborted" : ""}`,
         );
         break;
       }
