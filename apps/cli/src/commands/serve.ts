@@ -11,7 +11,7 @@ import {
   type PublisherOptions,
 } from "@seedpress/publish";
 import { toMagnet } from "@seedpress/torrent";
-import { formatBytes, parseByteSize, parseCommandArgs } from "../args.js";
+import { formatBytes, parseByteSize, parseCommandArgs, parseCount, parsePort } from "../args.js";
 import { type Command, UsageError } from "../command.js";
 import { createProgressBar, type ProgressBar } from "../progress.js";
 
@@ -47,19 +47,6 @@ is found, made otherwise), the tracker on the same port, an index page at / and 
       --verbose            log one line per request
 `;
 
-function positiveInt(text: string | undefined, what: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) <= 0)
-    throw new UsageError(`${what}: "${text}" is not a positive whole number`);
-  return Number(text);
-}
-
-function portNumber(text: string | undefined, what: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`${what}: "${text}" is not a port`);
-  return Number(text);
-}
-
 function offloadFlag(text: string | undefined): boolean {
   if (text === undefined || text === "on") return true;
   if (text === "off") return false;
@@ -92,18 +79,18 @@ function publisherOptions(dir: string, values: Values): PublisherOptions {
   return {
     root: dir,
     host: values.host,
-    port: portNumber(values.port, "--port") ?? 8080,
+    port: parsePort(values.port, "--port", 8080),
     baseUrl: values["base-url"],
     torrentsDir: values["torrents-dir"],
     verify: values.verify ?? false,
     offload: offloadFlag(values.offload),
     tracker: !values["no-tracker"],
-    udpPort: portNumber(values["udp-port"], "--udp-port"),
-    publicUdpPort: positiveInt(values["public-udp-port"], "--public-udp-port"),
+    udpPort: values["udp-port"] === undefined ? undefined : parsePort(values["udp-port"], "--udp-port", 0),
+    publicUdpPort: parseCount(values["public-udp-port"], "--public-udp-port", { max: 65535, unit: "port" }),
     trackerDb: values["tracker-db"] === "off" ? undefined : values["tracker-db"],
     limits: {
-      maxConnections: positiveInt(values["max-connections"], "--max-connections"),
-      maxConnectionsPerClient: positiveInt(values["max-client-connections"], "--max-client-connections"),
+      maxConnections: parseCount(values["max-connections"], "--max-connections"),
+      maxConnectionsPerClient: parseCount(values["max-client-connections"], "--max-client-connections"),
       maxBytesPerSecond: size("max-rate"),
       maxBytesPerSecondPerClient: size("max-client-rate"),
     },
