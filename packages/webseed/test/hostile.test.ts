@@ -137,6 +137,45 @@ describe("slow readers (issue 10: 1,000 of them took +1 GB)", () => {
   });
 });
 
+describe("paced responses under attack (the bandwidth cap and the slow lane hold no buffers)", () => {
+  for (const [name, options] of [
+    ["a 16 MiB/s cap", "maxBytesPerSecond: 16 * 2 ** 20, maxConnectionsPerClient: 1000"],
+    [
+      "a slow lane of 32 KiB/s for every range",
+      "maxConnectionsPerClient: 1000, policy: () => ({ serve: true, rate: 32768 })",
+    ],
+  ] as const) {
+    it(`${name}: 300 slow readers and 2 x 2,000 pipelined GETs never read stay under +100 MiB`, async () => {
+      const server = await child("standalone", options);
+      const base = server.rss();
+      const burst = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".repeat(2000);
+      await neverReads(server.port, burst);
+      await neverReads(server.port, burst);
+      const readers: Socket[] = [];
+      for (let i = 0; i < 300; i++) {
+        const s = connect(server.port, "127.0.0.1", () =>
+          s.write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"),
+        );
+        s.on("error", () => {});
+        s.on("data", () => s.pause());
+        sockets.push(s);
+        readers.push(s);
+      }
+      let peak = base;
+      for (let i = 0; i < 16; i++) {
+        await sleep(250);
+        for (const s of readers) s.resume();
+        peak = Math.max(peak, server.rss());
+      }
+      expect(peak - base).toBeLessThan(100);
+      // A normal client is still answered, in its turn.
+      const ok = await raw(server.port, "/small.bin", { Range: "bytes=10-19" });
+      expect(ok.status).toBe(206);
+      expect(ok.body.equals(Buffer.alloc(10, 7))).toBe(true);
+    }, 60_000);
+  }
+});
+
 /** Opens `n` connections that never send a byte; `closed()` counts those the server has ended. */
 async function halfOpen(port: number, n: number, localAddress = "127.0.0.1") {
   const ended = new Set<Socket>();
