@@ -8,6 +8,7 @@ import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { hex20, pct } from "./helpers.js";
+import { RedisServer } from "./redis-server.js";
 
 const H1 = hex20(1);
 const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
@@ -69,6 +70,37 @@ describe("HTTP fast path under attack", () => {
     // The server read at most a few socket buffers' worth: the rest waits in the client.
     expect(accepted).toBeLessThan(16 << 20);
     expect(s.writableLength).toBeGreaterThan(0);
+  });
+
+  it("with Redis: pipelined announces never read stop being read; batches and copies stay bounded", async () => {
+    const redis = await RedisServer.start();
+    try {
+      const server = await start({ rateLimit: false, store: redis.url });
+      const before = server.rssMiB();
+      const s = open(server.port);
+      s.pause(); // never read
+      const ih = pct(Buffer.from(H1, "hex"));
+      let n = 0;
+      const announce = () =>
+        `GET /announce?info_hash=${ih}&peer_id=-AT0001-${String(n++).padStart(12, "0")}&port=6881&left=1&compact=1 HTTP/1.1\r\nHost: x\r\n\r\n`;
+      let offered = 0;
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        if (s.writableLength < 1 << 20) {
+          const burst = Array.from({ length: 500 }, announce).join("");
+          s.write(burst);
+          offered += burst.length;
+        }
+        await sleep(2);
+      }
+      const after = server.rssMiB();
+      expect(after - before).toBeLessThan(40);
+      expect(offered - s.writableLength).toBeLessThan(16 << 20);
+      expect(s.writableLength).toBeGreaterThan(0);
+    } finally {
+      child?.kill("SIGKILL");
+      await redis.stop();
+    }
   });
 
   it("answers a client over its rate limit once and closes, queueing nothing for it", async () => {
