@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runHttpCrowd, startNginx, startRelay } from "./lib/crowd-http.js";
 import { crowdSvg } from "./lib/crowd-svg.js";
+import { rng } from "./lib/data-sets.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
@@ -65,21 +66,9 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-/** mulberry32: the same arrival times for every run with the same --seed. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** A Poisson process conditioned on N arrivals in the window: N sorted uniform times. Own address each. */
 function crowd() {
-  const random = prng(opts.seed);
+  const random = rng(opts.seed); // the same arrival times for every run with the same --seed
   const times = Array.from({ length: opts.clients }, () => random() * opts.arrival).sort((a, b) => a - b);
   if (opts.clients === 1) times[0] = 0;
   return times.map((at, i) => ({ at, ip: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` }));

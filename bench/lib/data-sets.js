@@ -29,8 +29,8 @@ export function bigFile(name = "big-2GiB.bin", size = 2048 * MiB) {
   return path;
 }
 
-/** Seeded pseudo-random integers (mulberry32), so every run makes the same folder. */
-function rng(seed) {
+/** Seeded pseudo-random numbers in [0, 1) (mulberry32): the same folder, or arrivals, on every run. */
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -322,25 +322,23 @@ export class Tracker extends EventEmitter {
     if (this.store.signals === undefined) this.localWs = counts;
   }
 
-  private withWs<T extends { complete: number; incomplete: number }>(swarm: string, c: T): T {
+  /** Adds this process's WebSocket peers to counts from a store that does not hold them. */
+  private addWs<T extends { complete: number; incomplete: number }>(swarm: string, c: T): T {
     if (this.localWs === undefined) return c;
     const ws = this.localWs(swarm);
-    if (ws.peers === 0) return c;
-    return { ...c, complete: c.complete + ws.seeders, incomplete: c.incomplete + ws.peers - ws.seeders };
+    c.complete += ws.seeders;
+    c.incomplete += ws.peers - ws.seeders;
+    return c;
   }
 
   /** A swarm's counts over every protocol. */
   counts(swarm: string): SwarmCounts | Promise<SwarmCounts> {
     const c = this.store.counts(swarm);
-    return c instanceof Promise ? c.then((v) => this.withWs(swarm, v)) : this.withWs(swarm, c);
+    return c instanceof Promise ? c.then((v) => this.addWs(swarm, v)) : this.addWs(swarm, c);
   }
 
   private finish(swarm: string, r: PeerList): AnnounceOutput {
-    if (this.localWs !== undefined) {
-      const ws = this.localWs(swarm);
-      r.complete += ws.seeders;
-      r.incomplete += ws.peers - ws.seeders;
-    }
+    this.addWs(swarm, r);
     if (r.completed) this.metrics.completed++;
     if (!(this.store instanceof MemoryStore)) this.lastDownloaded.set(swarm, r.downloaded);
     const out = r as AnnounceOutput;

@@ -511,13 +511,7 @@ export class WsTracker {
         complete,
         incomplete,
       });
-    let counts: ReturnType<Tracker["counts"]>;
-    try {
-      counts = this.tracker.counts(key);
-    } catch {
-      send(seeders, peers - seeders);
-      return;
-    }
+    const counts = this.tracker.counts(key);
     if (!(counts instanceof Promise)) send(counts.complete, counts.incomplete);
     else
       counts.then(

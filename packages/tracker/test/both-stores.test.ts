@@ -1,10 +1,8 @@
 // What holds for the in-memory store holds for Redis: the same HTTP and UDP tests on both — the
 // allowlist, bad input, BEP 41 options, IPv6, stopped peers, scrape, the dictionary form.
-import { once } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { type RunningTracker, type StartTrackerOptions, startTracker } from "../src/index.js";
-import { announce, compactPeers, decode, get, hex20, pct, peerIdBytes, text } from "./helpers.js";
+import { announce, compactPeers, decode, get, hex20, pct, peerIdBytes, text, wsClient } from "./helpers.js";
 import { RedisServer } from "./redis-server.js";
 import { announcePacket, UdpClient } from "./udp-client.js";
 
@@ -102,21 +100,16 @@ describe.each(["memory", "redis"] as const)("%s store", (kind) => {
     const t = await start({ allow: [h], ws: true });
     const binary = Buffer.from(h, "hex").toString("latin1");
     // A browser seeder over WebSocket.
-    const ws = new WebSocket(t.wsUrl!);
-    await once(ws, "open");
-    const wsAnswer = () =>
-      once(ws, "message").then(([d]) => JSON.parse((d as Buffer).toString()) as Record<string, unknown>);
-    const joined = wsAnswer();
-    ws.send(
-      JSON.stringify({
-        action: "announce",
-        info_hash: binary,
-        peer_id: "-WW0001-000000000001",
-        numwant: 0,
-        left: 0,
-        event: "started",
-      }),
-    );
+    const ws = await wsClient(t.wsUrl!);
+    const seeder = {
+      action: "announce",
+      info_hash: binary,
+      peer_id: "-WW0001-000000000001",
+      numwant: 0,
+      left: 0,
+    };
+    ws.send({ ...seeder, event: "started" });
+    const joined = ws.next();
     expect(await joined).toMatchObject({ complete: 1, incomplete: 0 });
     // An HTTP leecher: its answer counts the browser seeder (which it cannot be given as a peer).
     const http = (await announce(t.httpUrl!, { infoHash: h, peerId: peerIdBytes(1), port: 7001 })).data;
@@ -142,25 +135,17 @@ describe.each(["memory", "redis"] as const)("%s store", (kind) => {
       (await get(`${t.httpUrl!.replace("announce", "scrape")}?info_hash=${pct(Buffer.from(h, "hex"))}`)).body,
     ).files;
     expect(Object.values(files)).toEqual([{ complete: 1, incomplete: 2, downloaded: 0 }]);
-    const again = wsAnswer();
-    ws.send(
-      JSON.stringify({
-        action: "announce",
-        info_hash: binary,
-        peer_id: "-WW0001-000000000001",
-        numwant: 0,
-        left: 0,
-      }),
-    );
+    ws.send(seeder);
+    const again = ws.next();
     expect(await again).toMatchObject({ complete: 1, incomplete: 2 });
-    const scrape = wsAnswer();
-    ws.send(JSON.stringify({ action: "scrape", info_hash: binary }));
+    ws.send({ action: "scrape", info_hash: binary });
+    const scrape = ws.next();
     expect(((await scrape).files as Record<string, unknown>)[binary]).toEqual({
       complete: 1,
       incomplete: 2,
       downloaded: 0,
     });
-    ws.terminate();
+    ws.ws.terminate();
   });
 
   it("UDP: announces with BEP 41 options, refuses truncated ones and unknown hashes", async () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bencode from "bencode";
+import WebSocket from "ws";
 
 export function pct(bytes: Uint8Array): string {
   return [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
@@ -135,4 +136,32 @@ open(sys.argv[2],"wb").write(lt.bencode(ct.generate()))`,
     torrent,
   ]);
   return torrent;
+}
+
+/** A WebSocket client with a queue of parsed incoming messages; `send` takes an object or raw text. */
+export async function wsClient(url: string) {
+  const ws = new WebSocket(url);
+  const queue: Record<string, unknown>[] = [];
+  const waiters: ((m: Record<string, unknown>) => void)[] = [];
+  ws.on("message", (d) => {
+    const m = JSON.parse(d.toString());
+    const w = waiters.shift();
+    if (w) w(m);
+    else queue.push(m);
+  });
+  await new Promise((r) => ws.once("open", r));
+  return {
+    ws,
+    send: (m: unknown) => ws.send(typeof m === "string" ? m : JSON.stringify(m)),
+    next: () =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const q = queue.shift();
+        if (q) return resolve(q);
+        const timer = setTimeout(() => reject(new Error("no message")), 5000);
+        waiters.push((m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+      }),
+  };
 }

@@ -9,9 +9,19 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { MemoryStore, type PeerAnnounce, type SwarmStore, startTracker, Tracker } from "../src/index.js";
-import { announce, compactPeers, decode, get, hex20, pct, peerIdBytes, tempDir, text } from "./helpers.js";
+import {
+  announce,
+  compactPeers,
+  decode,
+  get,
+  hex20,
+  pct,
+  peerIdBytes,
+  tempDir,
+  text,
+  wsClient,
+} from "./helpers.js";
 import { RedisServer } from "./redis-server.js";
 import { announcePacket, UdpClient } from "./udp-client.js";
 
@@ -56,34 +66,6 @@ async function scrape(http: string, hex: string) {
   const body = (await get(`${http.replace("announce", "scrape")}?info_hash=${pct(Buffer.from(hex, "hex"))}`))
     .body;
   return Object.values(decode(body).files)[0] as { complete: number; incomplete: number; downloaded: number };
-}
-
-/** A WebSocket client with a queue of parsed messages. */
-async function wsClient(url: string) {
-  const ws = new WebSocket(url);
-  const queue: Record<string, unknown>[] = [];
-  const waiters: ((m: Record<string, unknown>) => void)[] = [];
-  ws.on("message", (d) => {
-    const m = JSON.parse(d.toString());
-    const w = waiters.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  await once(ws, "open");
-  return {
-    ws,
-    send: (m: unknown) => ws.send(JSON.stringify(m)),
-    next: () =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const q = queue.shift();
-        if (q) return resolve(q);
-        const timer = setTimeout(() => reject(new Error("no message")), 5000);
-        waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      }),
-  };
 }
 
 function peer(n: number, extra: Partial<PeerAnnounce> = {}): PeerAnnounce {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { type RunningTracker, startTracker } from "../src/index.js";
-import { hex20 } from "./helpers.js";
+import { hex20, wsClient } from "./helpers.js";
 
 const H = Buffer.from(hex20(7), "hex").toString("latin1");
 let running: RunningTracker | undefined;
@@ -12,33 +12,11 @@ afterEach(async () => {
   running = undefined;
 });
 
-/** A WebSocket with a queue of parsed incoming messages. */
+/** A WebSocket client closed after each test. */
 async function connect(url: string) {
-  const ws = new WebSocket(url);
-  sockets.push(ws);
-  const queue: Record<string, unknown>[] = [];
-  const waiters: ((m: Record<string, unknown>) => void)[] = [];
-  ws.on("message", (d) => {
-    const m = JSON.parse(d.toString());
-    const w = waiters.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  await new Promise((r) => ws.once("open", r));
-  return {
-    ws,
-    send: (m: unknown) => ws.send(typeof m === "string" ? m : JSON.stringify(m)),
-    next: () =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const q = queue.shift();
-        if (q) return resolve(q);
-        const timer = setTimeout(() => reject(new Error("no message")), 5000);
-        waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      }),
-  };
+  const client = await wsClient(url);
+  sockets.push(client.ws);
+  return client;
 }
 
 const pid = (n: number) => `-WW0001-${String(n).padStart(12, "0")}`;

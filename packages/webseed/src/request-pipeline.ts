@@ -2,24 +2,14 @@
 // one response in flight per connection → method → connection caps → URL path → refused paths → open file
 // → FileSender. It builds the request's context and logs it; it never touches file bytes.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Answers } from "./answers.js";
 import type { NextFunction, RequestContext } from "./context.js";
-import type { FileCache, OpenFile } from "./file-cache.js";
-import type { Limiter } from "./limits.js";
+import type { OpenFile } from "./file-cache.js";
 import { inTurn } from "./one-in-flight.js";
 import type { Settings } from "./options.js";
-import type { Pins } from "./pins.js";
-import type { FileSender } from "./send-file.js";
-import type { Counters } from "./stats.js";
+import type { FileSender, SenderParts } from "./send-file.js";
 import { parseRequestPath } from "./url-path.js";
 
-export interface PipelineParts {
-  settings: Settings;
-  answers: Answers;
-  cache: FileCache;
-  limiter: Limiter;
-  pins: Pins;
-  counters: Counters;
+export interface PipelineParts extends SenderParts {
   sender: FileSender;
 }
 
